@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+#   make                 build the module against KDIR
+#   make install         install it (modules_install + depmod) and wgctl
+#   make dkms-install    register, build and install it with DKMS
+#   make demo            see it work, in a VM
+#   make check           every test, in VMs on Debian's 6.1, 6.12 and a debug kernel
+#   make bench           our module against the distro's, in the same VM
+#
+KERNELRELEASE_HOST := $(shell uname -r)
+KDIR ?= /lib/modules/$(KERNELRELEASE_HOST)/build
+PREFIX ?= /usr
+DESTDIR ?=
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+
+# Test selection for make check: KERNELS="6.1 6.12 debug", TESTS="link ..."
+KERNELS ?= 6.1 6.12 debug
+TESTS ?=
+
+.PHONY: all module wgctl install module-install wgctl-install dkms-install \
+	dkms-remove check demo bench clean style
+
+all: module
+
+module:
+	@if [ ! -d "$(KDIR)" ]; then \
+		echo "error: no kernel build tree at $(KDIR)."; \
+		echo "Install the headers (apt-get install linux-headers-$(KERNELRELEASE_HOST))"; \
+		echo "or point KDIR at one: make KDIR=/usr/src/linux-headers-<version>"; \
+		exit 1; \
+	fi
+	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" modules
+
+wgctl:
+	$(MAKE) -C tools/wgctl
+
+install: module-install wgctl-install
+
+module-install: module
+	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" INSTALL_MOD_DIR=updates modules_install
+	depmod -a "$$(cat "$(KDIR)/include/config/kernel.release")"
+
+wgctl-install:
+	$(MAKE) -C tools/wgctl install PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)"
+
+dkms-install:
+	@command -v dkms >/dev/null || { echo "error: dkms is not installed (apt-get install dkms)"; exit 1; }
+	rm -rf "/usr/src/wireguard-oot-$(VERSION)"
+	mkdir -p "/usr/src/wireguard-oot-$(VERSION)"
+	cp -r Kbuild Makefile dkms.conf module include tests "/usr/src/wireguard-oot-$(VERSION)/"
+	dkms add -m wireguard-oot -v "$(VERSION)"
+	dkms build -m wireguard-oot -v "$(VERSION)"
+	dkms install -m wireguard-oot -v "$(VERSION)"
+
+dkms-remove:
+	-dkms remove -m wireguard-oot -v "$(VERSION)" --all
+	rm -rf "/usr/src/wireguard-oot-$(VERSION)"
+
+check:
+	@bash tests/check.sh --kernels "$(KERNELS)" --tests "$(TESTS)"
+
+demo:
+	@bash tests/demo.sh
+
+bench:
+	@bash tests/bench.sh
+
+style:
+	@bash tests/style.sh
+
+clean:
+	-$(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean 2>/dev/null
+	-$(MAKE) -C tools/wgctl clean
