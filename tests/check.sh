@@ -1,0 +1,169 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: everything, on every kernel.
+#   check.sh [--kernels "6.1 6.12 debug"] [--tests "link config-basic ..."]
+#
+# Host tests (wgctl unit tests, DKMS, style) run first; then for each kernel
+# the module is built, an initramfs packed, and one VM boots that runs every
+# tests/netns/*.sh. Ends with "N passed, M failed[, K skipped]".
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+kernels="6.1 6.12 debug"
+tests=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernels) kernels=$2; shift 2 ;;
+	--tests) tests=$2; shift 2 ;;
+	*) echo "usage: $0 [--kernels LIST] [--tests LIST]" >&2; exit 2 ;;
+	esac
+done
+# A TESTS selection names VM tests; host tests run only with the full set.
+host_tests=1
+[ -n "$tests" ] && host_tests=0
+[ -n "$tests" ] || tests=$(cd tests/netns && ls ./*.sh | sed 's|^\./||; s|\.sh$||' | grep -vx lib | tr '\n' ' ')
+
+build=$top/build
+mkdir -p "$build"
+passed=0 failed=0 skipped=0
+failures=()
+
+result() { # result NAME PASS|FAIL|SKIP [detail]
+	case "$2" in
+	PASS) passed=$((passed + 1)); echo "PASS  $1 ${3:-}" ;;
+	SKIP) skipped=$((skipped + 1)); echo "SKIP  $1 ${3:-}" ;;
+	*) failed=$((failed + 1)); failures+=("$1"); echo "FAIL  $1 ${3:-}" ;;
+	esac
+}
+
+step() { echo; echo "=== $*"; }
+
+host_packages="qemu-system-x86 busybox-static wireguard-tools wireguard-go iperf3 ncat
+	iptables iproute2 iputils-ping kmod cpio dkms build-essential bc flex bison
+	libelf-dev libssl-dev libmnl-dev libsodium-dev pkg-config sparse rsync xz-utils
+	linux-source-6.1 psmisc"
+step "dependencies"
+# shellcheck disable=SC2086
+bash tests/vm/kernels.sh apt_install $host_packages || { echo "cannot install dependencies"; exit 1; }
+
+# Userspace helpers that go into every VM.
+step "userspace"
+rm -rf "$build/bin"
+mkdir -p "$build/bin"
+if [ -f tools/wgctl/Makefile ]; then
+	if make -s -C tools/wgctl >"$build/wgctl.log" 2>&1; then
+		cp tools/wgctl/wgctl "$build/bin/"
+	else
+		cat "$build/wgctl.log"
+		result wgctl-build FAIL
+	fi
+	if [ "$host_tests" = 1 ]; then
+		if make -s -C tools/wgctl test >"$build/wgctl-test.log" 2>&1; then
+			result wgctl-unit PASS "($(tail -1 "$build/wgctl-test.log"))"
+		else
+			tail -30 "$build/wgctl-test.log"
+			result wgctl-unit FAIL
+		fi
+	fi
+fi
+for c in tests/netns/*.c; do
+	[ -e "$c" ] || continue
+	name=$(basename "$c" .c)
+	if ! cc -O2 -Wall -Wextra -Werror -I include/uapi -o "$build/bin/$name" "$c" -lmnl \
+		>"$build/$name.log" 2>&1; then
+		cat "$build/$name.log"
+		result "build-$name" FAIL
+	fi
+done
+
+if [ "$host_tests" = 1 ]; then
+	step "host tests"
+	for t in tests/host/*.sh; do
+		[ -e "$t" ] || continue
+		name=$(basename "$t" .sh)
+		if bash "$t" >"$build/host-$name.log" 2>&1; then
+			result "host/$name" PASS
+		else
+			tail -30 "$build/host-$name.log"
+			result "host/$name" FAIL
+		fi
+	done
+fi
+
+# One kernel: build the module, pack, boot, collect the results.
+run_kernel() {
+	local k=$1 info abi vmlinuz modroot kdir out log mem extra list t line
+	step "kernel $k"
+	if ! info=$(bash tests/vm/kernels.sh info "$k"); then
+		result "$k/setup" FAIL "(cannot get the kernel)"
+		return
+	fi
+	read -r abi vmlinuz modroot kdir <<<"$info"
+	echo "$abi ($vmlinuz)"
+	out=$build/$k
+	rm -rf "$out"
+	mkdir -p "$out/src"
+	rsync -a --exclude .git --exclude build "$top/" "$out/src/"
+	if ! make -C "$kdir" M="$out/src" W=1 -j"$(nproc)" modules >"$out/build.log" 2>&1; then
+		tail -40 "$out/build.log"
+		result "$k/build" FAIL
+		return
+	fi
+	if grep -E 'warning:' "$out/build.log"; then
+		result "$k/build" FAIL "(compiler warnings)"
+		return
+	fi
+	cp "$out"/src/*.ko "$out/"
+	cp -r "$build/bin" "$out/bin"
+	if ! bash tests/vm/initramfs.sh "$out/initramfs.cpio" "$abi" "$modroot" "$out" \
+		>"$out/initramfs.log" 2>&1; then
+		tail -20 "$out/initramfs.log"
+		result "$k/initramfs" FAIL
+		return
+	fi
+	mem=1536
+	extra=""
+	if [ "$k" = debug ]; then
+		mem=3072
+		extra="kmemleak=on"
+	fi
+	list=$(echo "$tests" | xargs | tr ' ' ',')
+	log=$out/console.log
+	echo "booting; console log in $log"
+	WG_VM_MEM=$mem bash tests/vm/boot.sh "$vmlinuz" "$out/initramfs.cpio" "$log" "$list" $extra
+	sed -n '/^\[/p' "$log" >"$out/tests.log"
+	for t in $(echo "$tests" | xargs); do
+		line=$(grep -a "^@@RESULT $t " "$log" | tail -1 | tr -d '\r')
+		if [ -z "$line" ]; then
+			echo "--- $k/$t: no result, the VM died; last console lines:"
+			tr -d '\r' <"$log" | tail -40
+			result "$k/$t" FAIL "(no result)"
+			continue
+		fi
+		set -- $line
+		case "$3" in
+		PASS) result "$k/$t" PASS "(${4}s)" ;;
+		SKIP) result "$k/$t" SKIP "(${4}s)" ;;
+		*)
+			echo "--- $k/$t failed: ${*:5}"
+			grep -a "^\[$t\]" "$log" | tr -d '\r' | tail -40
+			result "$k/$t" FAIL "(${4}s)"
+			;;
+		esac
+	done
+}
+
+for k in $kernels; do
+	run_kernel "$k"
+done
+
+echo
+if [ ${#failures[@]} -gt 0 ]; then
+	echo "failed: ${failures[*]}"
+fi
+summary="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
+echo "$summary"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
