@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The handshake between two identities held in memory, the sessions it
+ * yields, and the ways it must refuse to complete.
+ */
+#include <kunit/test.h>
+#include <linux/delay.h>
+
+#include "../../module/noise.c"
+
+/* Device A initiates to device B; each holds the other as its peer. */
+struct pair {
+	struct noise_static_identity a, b;
+	struct noise_handshake a_to_b, b_to_a;
+	struct noise_keypairs a_sessions, b_sessions;
+};
+
+static atomic_t released;
+
+static void count_release(struct noise_keypair *keypair)
+{
+	atomic_inc(&released);
+}
+
+static void set_random_identity(struct noise_static_identity *identity)
+{
+	u8 private_key[WG_KEY_LEN];
+
+	wg_noise_static_identity_init(identity);
+	curve25519_generate_secret(private_key);
+	down_write(&identity->lock);
+	wg_noise_static_identity_set(identity, private_key);
+	up_write(&identity->lock);
+	memzero_explicit(private_key, sizeof(private_key));
+}
+
+static void peer_init(struct noise_handshake *handshake,
+		      struct noise_static_identity *local,
+		      const u8 *remote_public, const u8 *psk)
+{
+	down_read(&local->lock);
+	wg_noise_handshake_init(handshake, local, remote_public, psk);
+	up_read(&local->lock);
+}
+
+static struct pair *new_pair(struct kunit *test, const u8 *psk_a,
+			     const u8 *psk_b)
+{
+	struct pair *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	set_random_identity(&p->a);
+	set_random_identity(&p->b);
+	KUNIT_ASSERT_TRUE(test, p->a.has_identity && p->b.has_identity);
+	peer_init(&p->a_to_b, &p->a, p->b.static_public, psk_a);
+	peer_init(&p->b_to_a, &p->b, p->a.static_public, psk_b);
+	wg_noise_keypairs_init(&p->a_sessions, count_release);
+	wg_noise_keypairs_init(&p->b_sessions, count_release);
+	return p;
+}
+
+static void free_pair(struct pair *p)
+{
+	wg_noise_keypairs_clear(&p->a_sessions);
+	wg_noise_keypairs_clear(&p->b_sessions);
+}
+
+/* B's side of an initiation: both steps, as the receive path does them. */
+static bool responder_consume(struct kunit *test, struct pair *p,
+			      const struct wg_msg_initiation *msg)
+{
+	struct noise_initiation_scratch scratch;
+
+	if (!wg_noise_initiation_open(&scratch, msg, &p->b))
+		return false;
+	KUNIT_EXPECT_EQ(test, memcmp(scratch.remote_static, p->a.static_public,
+				     WG_KEY_LEN), 0);
+	return wg_noise_initiation_finish(&scratch, msg, &p->b_to_a);
+}
+
+/* Runs the handshake up to both sessions; returns them referenced. */
+static bool run_handshake(struct kunit *test, struct pair *p,
+			  struct noise_keypair **a_kp,
+			  struct noise_keypair **b_kp)
+{
+	struct wg_msg_initiation init;
+	struct wg_msg_response resp;
+
+	*a_kp = NULL;
+	*b_kp = NULL;
+	if (!wg_noise_create_initiation(&init, &p->a_to_b, 0x1111))
+		return false;
+	if (!responder_consume(test, p, &init))
+		return false;
+	if (!wg_noise_create_response(&resp, &p->b_to_a, 0x2222))
+		return false;
+	if (!wg_noise_consume_response(&resp, &p->a_to_b))
+		return false;
+	*a_kp = wg_noise_begin_session(&p->a_to_b, &p->a_sessions);
+	*b_kp = wg_noise_begin_session(&p->b_to_a, &p->b_sessions);
+	return *a_kp && *b_kp;
+}
+
+static void expect_matching_keys(struct kunit *test, struct noise_keypair *a,
+				 struct noise_keypair *b)
+{
+	KUNIT_EXPECT_EQ(test, memcmp(a->sending.key, b->receiving.key,
+				     WG_KEY_LEN), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(a->receiving.key, b->sending.key,
+				     WG_KEY_LEN), 0);
+	KUNIT_EXPECT_NE(test, memcmp(a->sending.key, a->receiving.key,
+				     WG_KEY_LEN), 0);
+	KUNIT_EXPECT_TRUE(test, a->i_am_the_initiator);
+	KUNIT_EXPECT_FALSE(test, b->i_am_the_initiator);
+	KUNIT_EXPECT_EQ(test, a->local_index, 0x1111U);
+	KUNIT_EXPECT_EQ(test, a->remote_index, 0x2222U);
+	KUNIT_EXPECT_EQ(test, b->local_index, 0x2222U);
+	KUNIT_EXPECT_EQ(test, b->remote_index, 0x1111U);
+}
+
+static void noise_initial_values(struct kunit *test)
+{
+	static const char name[] = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s";
+	static const char id[] = "WireGuard v1 zx2c4 Jason@zx2c4.com";
+	u8 ck[WG_HASH_LEN], h[WG_HASH_LEN], expect[WG_HASH_LEN];
+	u8 both[WG_HASH_LEN + sizeof(id) - 1];
+
+	initial_chaining_key(ck);
+	blake2s(expect, (const u8 *)name, NULL, WG_HASH_LEN, strlen(name), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(ck, expect, WG_HASH_LEN), 0);
+
+	initial_hash(h, ck);
+	memcpy(both, expect, WG_HASH_LEN);
+	memcpy(both + WG_HASH_LEN, id, strlen(id));
+	blake2s(expect, both, NULL, WG_HASH_LEN, sizeof(both), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(h, expect, WG_HASH_LEN), 0);
+}
+
+static void noise_timestamp_format(struct kunit *test)
+{
+	u8 ts[WG_TIMESTAMP_LEN];
+	struct timespec64 now;
+	__be64 seconds;
+	__be32 nanoseconds;
+
+	ktime_get_real_ts64(&now);
+	tai64n_now(ts);
+	memcpy(&seconds, ts, sizeof(seconds));
+	memcpy(&nanoseconds, ts + 8, sizeof(nanoseconds));
+	KUNIT_EXPECT_GE(test, be64_to_cpu(seconds),
+			TAI64_EPOCH + (u64)now.tv_sec);
+	KUNIT_EXPECT_LE(test, be64_to_cpu(seconds),
+			TAI64_EPOCH + (u64)now.tv_sec + 1);
+	KUNIT_EXPECT_LT(test, be32_to_cpu(nanoseconds), (u32)NSEC_PER_SEC);
+	KUNIT_EXPECT_EQ(test, be32_to_cpu(nanoseconds) %
+			(u32)TIMESTAMP_GRAIN_NS, 0U);
+}
+
+static void noise_full_handshake(struct kunit *test)
+{
+	struct pair *p = new_pair(test, NULL, NULL);
+	struct noise_keypair *a_kp, *b_kp;
+	u8 plain[37] = "a packet through the tunnel", out[37];
+	u8 sealed[sizeof(plain) + WG_AUTHTAG_LEN];
+	u64 nonce;
+
+	KUNIT_ASSERT_TRUE(test, run_handshake(test, p, &a_kp, &b_kp));
+	expect_matching_keys(test, a_kp, b_kp);
+
+	/* The initiator sends at once; the responder waits in "next". */
+	KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(p->a_sessions.current_keypair), a_kp);
+	KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(p->b_sessions.next), b_kp);
+	KUNIT_EXPECT_NULL(test, rcu_access_pointer(p->b_sessions.current_keypair));
+	KUNIT_EXPECT_EQ(test, p->a_to_b.state, HANDSHAKE_ZEROED);
+	KUNIT_EXPECT_EQ(test, p->b_to_a.state, HANDSHAKE_ZEROED);
+
+	KUNIT_ASSERT_TRUE(test, wg_noise_keypair_next_nonce(a_kp, &nonce));
+	KUNIT_EXPECT_EQ(test, nonce, 0ULL);
+	wg_noise_encrypt(a_kp, sealed, plain, sizeof(plain), nonce);
+	KUNIT_EXPECT_TRUE(test, wg_noise_decrypt(b_kp, out, sealed,
+						 sizeof(sealed), nonce));
+	KUNIT_EXPECT_EQ(test, memcmp(out, plain, sizeof(plain)), 0);
+	KUNIT_EXPECT_FALSE(test, wg_noise_decrypt(b_kp, out, sealed,
+						  sizeof(sealed), nonce + 1));
+	sealed[3] ^= 1;
+	KUNIT_EXPECT_FALSE(test, wg_noise_decrypt(b_kp, out, sealed,
+						  sizeof(sealed), nonce));
+
+	/* First data under "next" confirms it. */
+	KUNIT_EXPECT_TRUE(test, wg_noise_received_with_keypair(&p->b_sessions, b_kp));
+	KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(p->b_sessions.current_keypair), b_kp);
+	KUNIT_EXPECT_NULL(test, rcu_access_pointer(p->b_sessions.next));
+	KUNIT_EXPECT_FALSE(test, wg_noise_received_with_keypair(&p->b_sessions, b_kp));
+
+	wg_noise_keypair_put(a_kp);
+	wg_noise_keypair_put(b_kp);
+	free_pair(p);
+}
+
+static void noise_with_psk(struct kunit *test)
+{
+	u8 psk[WG_KEY_LEN];
+	struct noise_keypair *a_kp, *b_kp;
+	struct pair *p;
+
+	get_random_bytes(psk, sizeof(psk));
+	p = new_pair(test, psk, psk);
+	KUNIT_ASSERT_TRUE(test, run_handshake(test, p, &a_kp, &b_kp));
+	expect_matching_keys(test, a_kp, b_kp);
+	wg_noise_keypair_put(a_kp);
+	wg_noise_keypair_put(b_kp);
+	free_pair(p);
+}
+
+static void noise_psk_mismatch(struct kunit *test)
+{
+	u8 psk[WG_KEY_LEN];
+	struct noise_keypair *a_kp, *b_kp;
+	struct pair *p;
+
+	get_random_bytes(psk, sizeof(psk));
+	p = new_pair(test, psk, NULL);
+	KUNIT_EXPECT_FALSE(test, run_handshake(test, p, &a_kp, &b_kp));
+	/* The initiator still waits for a genuine response. */
+	KUNIT_EXPECT_EQ(test, p->a_to_b.state, HANDSHAKE_CREATED_INITIATION);
+	KUNIT_EXPECT_NULL(test, a_kp);
+	free_pair(p);
+}
+
+static void noise_replayed_initiation(struct kunit *test)
+{
+	struct pair *p = new_pair(test, NULL, NULL);
+	struct wg_msg_initiation first, second;
+
+	KUNIT_ASSERT_TRUE(test, wg_noise_create_initiation(&first, &p->a_to_b, 1));
+	/* Past the timestamp grain, so the second one is strictly newer. */
+	msleep(60);
+	KUNIT_ASSERT_TRUE(test, wg_noise_create_initiation(&second, &p->a_to_b, 2));
+
+	KUNIT_EXPECT_TRUE(test, responder_consume(test, p, &first));
+	/* Too soon after the first: the flood limit refuses it. */
+	KUNIT_EXPECT_FALSE(test, responder_consume(test, p, &second));
+	msleep(60);
+	/* Same timestamp as one already accepted: a replay. */
+	KUNIT_EXPECT_FALSE(test, responder_consume(test, p, &first));
+	KUNIT_EXPECT_TRUE(test, responder_consume(test, p, &second));
+	KUNIT_EXPECT_EQ(test, p->b_to_a.remote_index, 2U);
+	msleep(60);
+	KUNIT_EXPECT_FALSE(test, responder_consume(test, p, &first));
+	KUNIT_EXPECT_FALSE(test, responder_consume(test, p, &second));
+	free_pair(p);
+}
+
+/* Flip each byte the handshake authenticates: all but header, index, macs. */
+static void noise_flipped_initiation(struct kunit *test)
+{
+	struct pair *p = new_pair(test, NULL, NULL);
+	struct wg_msg_initiation init, bad;
+	size_t i, from, to;
+
+	KUNIT_ASSERT_TRUE(test, wg_noise_create_initiation(&init, &p->a_to_b, 1));
+	from = offsetof(struct wg_msg_initiation, ephemeral);
+	to = offsetof(struct wg_msg_initiation, macs);
+	for (i = from; i < to; i++) {
+		bad = init;
+		((u8 *)&bad)[i] ^= 0x20;
+		KUNIT_EXPECT_FALSE_MSG(test, responder_consume(test, p, &bad),
+				       "byte %zu", i);
+	}
+	KUNIT_EXPECT_TRUE(test, responder_consume(test, p, &init));
+	free_pair(p);
+}
+
+static void noise_flipped_response(struct kunit *test)
+{
+	struct pair *p = new_pair(test, NULL, NULL);
+	struct wg_msg_initiation init;
+	struct wg_msg_response resp, bad;
+	size_t i, from, to;
+
+	KUNIT_ASSERT_TRUE(test, wg_noise_create_initiation(&init, &p->a_to_b, 1));
+	KUNIT_ASSERT_TRUE(test, responder_consume(test, p, &init));
+	KUNIT_ASSERT_TRUE(test, wg_noise_create_response(&resp, &p->b_to_a, 2));
+	from = offsetof(struct wg_msg_response, receiver);
+	to = offsetof(struct wg_msg_response, macs);
+	for (i = from; i < to; i++) {
+		bad = resp;
+		((u8 *)&bad)[i] ^= 0x04;
+		KUNIT_EXPECT_FALSE_MSG(test,
+				       wg_noise_consume_response(&bad, &p->a_to_b),
+				       "byte %zu", i);
+	}
+	KUNIT_EXPECT_TRUE(test, wg_noise_consume_response(&resp, &p->a_to_b));
+	/* Once consumed, the same response is not accepted twice. */
+	KUNIT_EXPECT_FALSE(test, wg_noise_consume_response(&resp, &p->a_to_b));
+	free_pair(p);
+}
+
+static void noise_low_order_peer(struct kunit *test)
+{
+	static const u8 zero[WG_KEY_LEN];
+	struct pair *p = new_pair(test, NULL, NULL);
+	struct noise_handshake *bogus;
+	struct wg_msg_initiation init, bad;
+	struct noise_initiation_scratch scratch;
+
+	bogus = kunit_kzalloc(test, sizeof(*bogus), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, bogus);
+	peer_init(bogus, &p->a, zero, NULL);
+	KUNIT_EXPECT_FALSE(test, wg_noise_handshake_usable(bogus));
+	KUNIT_EXPECT_FALSE(test, wg_noise_create_initiation(&init, bogus, 1));
+	KUNIT_EXPECT_EQ(test, bogus->state, HANDSHAKE_ZEROED);
+
+	/* A low-order ephemeral makes the DH all zero: refused. */
+	KUNIT_ASSERT_TRUE(test, wg_noise_create_initiation(&init, &p->a_to_b, 1));
+	bad = init;
+	memset(bad.ephemeral, 0, WG_KEY_LEN);
+	KUNIT_EXPECT_FALSE(test, wg_noise_initiation_open(&scratch, &bad, &p->b));
+
+	/* A peer whose static-static DH is zero can never be consumed. */
+	memset(p->b_to_a.precomputed_static_static, 0, WG_KEY_LEN);
+	KUNIT_EXPECT_FALSE(test, wg_noise_handshake_usable(&p->b_to_a));
+	KUNIT_EXPECT_FALSE(test, responder_consume(test, p, &init));
+	free_pair(p);
+}
+
+static void noise_no_identity(struct kunit *test)
+{
+	struct pair *p = new_pair(test, NULL, NULL);
+	struct wg_msg_initiation init;
+	struct noise_initiation_scratch scratch;
+
+	KUNIT_ASSERT_TRUE(test, wg_noise_create_initiation(&init, &p->a_to_b, 1));
+	down_write(&p->b.lock);
+	wg_noise_static_identity_set(&p->b, NULL);
+	wg_noise_handshake_precompute(&p->b_to_a);
+	up_write(&p->b.lock);
+	KUNIT_EXPECT_FALSE(test, p->b.has_identity);
+	KUNIT_EXPECT_FALSE(test, wg_noise_initiation_open(&scratch, &init, &p->b));
+	KUNIT_EXPECT_FALSE(test, wg_noise_handshake_usable(&p->b_to_a));
+	free_pair(p);
+}
+
+static void noise_rotation(struct kunit *test)
+{
+	struct pair *p = new_pair(test, NULL, NULL);
+	struct noise_keypair *a1, *b1, *a2, *b2;
+	int before = atomic_read(&released);
+
+	KUNIT_ASSERT_TRUE(test, run_handshake(test, p, &a1, &b1));
+	KUNIT_EXPECT_TRUE(test, wg_noise_received_with_keypair(&p->b_sessions, b1));
+	msleep(60);
+	KUNIT_ASSERT_TRUE(test, run_handshake(test, p, &a2, &b2));
+	expect_matching_keys(test, a2, b2);
+
+	KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(p->a_sessions.current_keypair), a2);
+	KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(p->a_sessions.previous), a1);
+	/* The responder keeps using b1 until the initiator proves b2. */
+	KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(p->b_sessions.current_keypair), b1);
+	KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(p->b_sessions.next), b2);
+	KUNIT_EXPECT_TRUE(test, wg_noise_received_with_keypair(&p->b_sessions, b2));
+	KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(p->b_sessions.previous), b1);
+	KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(p->b_sessions.current_keypair), b2);
+
+	/* Only the slots and our references keep them alive. */
+	wg_noise_keypair_put(a1);
+	wg_noise_keypair_put(b1);
+	wg_noise_keypair_put(a2);
+	wg_noise_keypair_put(b2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&released), before);
+	free_pair(p);
+	KUNIT_EXPECT_EQ(test, atomic_read(&released), before + 4);
+}
+
+static void noise_limits(struct kunit *test)
+{
+	struct pair *p = new_pair(test, NULL, NULL);
+	struct noise_keypair *a_kp, *b_kp;
+	u64 nonce;
+
+	KUNIT_ASSERT_TRUE(test, run_handshake(test, p, &a_kp, &b_kp));
+	KUNIT_EXPECT_TRUE(test, wg_noise_keypair_receive_allowed(b_kp));
+	KUNIT_EXPECT_FALSE(test, wg_noise_keypair_rekey_on_send(a_kp, 0));
+	KUNIT_EXPECT_TRUE(test, wg_noise_keypair_rekey_on_send(a_kp, REKEY_AFTER_MESSAGES + 1));
+	KUNIT_EXPECT_FALSE(test, wg_noise_keypair_rekey_on_receive(a_kp));
+
+	/* Age the sessions instead of waiting. */
+	a_kp->birthdate -= (u64)REKEY_AFTER_TIME * NSEC_PER_SEC;
+	b_kp->birthdate -= (u64)REKEY_AFTER_TIME * NSEC_PER_SEC;
+	KUNIT_EXPECT_TRUE(test, wg_noise_keypair_rekey_on_send(a_kp, 1));
+	KUNIT_EXPECT_FALSE(test, wg_noise_keypair_rekey_on_send(b_kp, 1));
+	a_kp->birthdate -= 45ULL * NSEC_PER_SEC;
+	KUNIT_EXPECT_TRUE(test, wg_noise_keypair_rekey_on_receive(a_kp));
+	KUNIT_EXPECT_TRUE(test, wg_noise_keypair_next_nonce(a_kp, &nonce));
+	a_kp->birthdate -= 15ULL * NSEC_PER_SEC;
+	KUNIT_EXPECT_FALSE(test, wg_noise_keypair_next_nonce(a_kp, &nonce));
+	KUNIT_EXPECT_FALSE(test, wg_noise_keypair_receive_allowed(a_kp));
+
+	/* The message limit. */
+	atomic64_set(&b_kp->sending_counter, REJECT_AFTER_MESSAGES - 1);
+	KUNIT_EXPECT_TRUE(test, wg_noise_keypair_next_nonce(b_kp, &nonce));
+	KUNIT_EXPECT_EQ(test, nonce, (u64)REJECT_AFTER_MESSAGES - 1);
+	KUNIT_EXPECT_FALSE(test, wg_noise_keypair_next_nonce(b_kp, &nonce));
+
+	/* Expiring stops sending but not receiving. */
+	wg_noise_keypairs_expire(&p->a_sessions);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(a_kp->sending.is_valid));
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(a_kp->receiving.is_valid));
+
+	wg_noise_keypair_put(a_kp);
+	wg_noise_keypair_put(b_kp);
+	free_pair(p);
+}
+
+static void noise_suite_exit(struct kunit_suite *suite)
+{
+	/* Keypairs are freed after a grace period; wait before unloading. */
+	rcu_barrier();
+}
+
+static struct kunit_case wg_noise_cases[] = {
+	KUNIT_CASE(noise_initial_values),
+	KUNIT_CASE(noise_timestamp_format),
+	KUNIT_CASE(noise_full_handshake),
+	KUNIT_CASE(noise_with_psk),
+	KUNIT_CASE(noise_psk_mismatch),
+	KUNIT_CASE(noise_replayed_initiation),
+	KUNIT_CASE(noise_flipped_initiation),
+	KUNIT_CASE(noise_flipped_response),
+	KUNIT_CASE(noise_low_order_peer),
+	KUNIT_CASE(noise_no_identity),
+	KUNIT_CASE(noise_rotation),
+	KUNIT_CASE(noise_limits),
+	{}
+};
+
+static struct kunit_suite wg_noise_suite = {
+	.name = "wg_noise",
+	.suite_exit = noise_suite_exit,
+	.test_cases = wg_noise_cases,
+};
+
+kunit_test_suites(&wg_noise_suite);
