@@ -35,17 +35,6 @@ static void usage(FILE *f)
 	fprintf(f, "Run '%s <cmd> --help' for the arguments of one; see wgctl(8).\n", PROG);
 }
 
-bool wants_help(int argc, char **argv)
-{
-	return argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
-}
-
-void die_usage(const char *text)
-{
-	fputs(text, stderr);
-	exit(1);
-}
-
 int main(int argc, char **argv)
 {
 	size_t i;

@@ -125,7 +125,7 @@ int parse_cidr(struct wg_allowedip *aip, const char *s)
 int parse_allowedips(struct wg_peer *peer, const char *list, bool incremental_ok,
 		     bool *incremental)
 {
-	char *copy = strdup(list), *tok, *save = NULL, *end;
+	char *copy = strdup(list), *tok, *rest, *end;
 	struct wg_allowedip aip;
 	uint32_t flags;
 	int ret = 0;
@@ -134,7 +134,8 @@ int parse_allowedips(struct wg_peer *peer, const char *list, bool incremental_ok
 		return fail("%s", strerror(errno));
 	if (incremental)
 		*incremental = false;
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	rest = copy;
+	while (*list && (tok = strsep(&rest, ","))) {
 		while (isspace((unsigned char)*tok))
 			tok++;
 		end = tok + strlen(tok);

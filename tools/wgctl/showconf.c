@@ -26,11 +26,13 @@ static void print_conf(const struct wg_device *dev)
 		printf("PrivateKey = %s\n", b64);
 		key_wipe(b64, sizeof(b64));
 	}
+	/* every section ends with a blank line */
+	putchar('\n');
 	for (i = 0; i < dev->n_peers; i++) {
 		const struct wg_peer *peer = &dev->peers[i];
 
 		key_to_base64(b64, peer->public_key);
-		printf("\n[Peer]\nPublicKey = %s\n", b64);
+		printf("[Peer]\nPublicKey = %s\n", b64);
 		if (peer->has & PEER_HAS_PRESHARED_KEY) {
 			key_to_base64(b64, peer->preshared_key);
 			printf("PresharedKey = %s\n", b64);
@@ -50,6 +52,7 @@ static void print_conf(const struct wg_device *dev)
 		}
 		if (peer->keepalive)
 			printf("PersistentKeepalive = %u\n", peer->keepalive);
+		putchar('\n');
 	}
 }
 

@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0
+# bash completion for wgctl(8)
+
+_wgctl_interfaces() {
+	wgctl show interfaces 2>/dev/null
+}
+
+_wgctl() {
+	local cur=${COMP_WORDS[COMP_CWORD]} cmd=${COMP_WORDS[1]:-} prev i
+	local commands="show showconf set setconf addconf syncconf genkey genpsk pubkey metrics"
+	local fields="public-key private-key listen-port fwmark peers preshared-keys endpoints
+		allowed-ips latest-handshakes persistent-keepalive transfer dump"
+	COMPREPLY=()
+	if [ "$COMP_CWORD" -eq 1 ]; then
+		COMPREPLY=($(compgen -W "$commands --help" -- "$cur"))
+		return 0
+	fi
+	prev=${COMP_WORDS[COMP_CWORD - 1]}
+	case "$cmd" in
+	show)
+		i=2
+		[ "${COMP_WORDS[2]:-}" = --json ] && i=3
+		if [ "$COMP_CWORD" -eq 2 ]; then
+			COMPREPLY=($(compgen -W "$(_wgctl_interfaces) all interfaces --json --help" -- "$cur"))
+		elif [ "$COMP_CWORD" -eq "$i" ]; then
+			COMPREPLY=($(compgen -W "$(_wgctl_interfaces) all" -- "$cur"))
+		elif [ "$i" = 2 ] && [ "$COMP_CWORD" -eq 3 ] && [ "$prev" != interfaces ]; then
+			COMPREPLY=($(compgen -W "$fields" -- "$cur"))
+		fi
+		;;
+	metrics)
+		[ "$COMP_CWORD" -eq 2 ] &&
+			COMPREPLY=($(compgen -W "$(_wgctl_interfaces) all --help" -- "$cur"))
+		;;
+	showconf)
+		[ "$COMP_CWORD" -eq 2 ] &&
+			COMPREPLY=($(compgen -W "$(_wgctl_interfaces) --help" -- "$cur"))
+		;;
+	setconf | addconf | syncconf)
+		if [ "$COMP_CWORD" -eq 2 ]; then
+			COMPREPLY=($(compgen -W "$(_wgctl_interfaces) --help" -- "$cur"))
+		elif [ "$COMP_CWORD" -eq 3 ]; then
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi
+		;;
+	set)
+		if [ "$COMP_CWORD" -eq 2 ]; then
+			COMPREPLY=($(compgen -W "$(_wgctl_interfaces) --help" -- "$cur"))
+			return 0
+		fi
+		case "$prev" in
+		private-key | preshared-key)
+			COMPREPLY=($(compgen -f -- "$cur"))
+			return 0
+			;;
+		listen-port | fwmark | peer | endpoint | persistent-keepalive | allowed-ips)
+			return 0
+			;;
+		esac
+		local in_peer=0
+		for ((i = 3; i < COMP_CWORD; i++)); do
+			[ "${COMP_WORDS[i]}" = peer ] && in_peer=1
+		done
+		if [ "$in_peer" = 1 ]; then
+			COMPREPLY=($(compgen -W "peer remove update-only preshared-key endpoint
+				persistent-keepalive allowed-ips" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "listen-port fwmark private-key peer" -- "$cur"))
+		fi
+		;;
+	esac
+	return 0
+}
+
+complete -F _wgctl wgctl
