@@ -40,13 +40,8 @@ result() { # result NAME PASS|FAIL|SKIP [detail]
 
 step() { echo; echo "=== $*"; }
 
-host_packages="qemu-system-x86 busybox-static wireguard-tools wireguard-go iperf3 ncat
-	iptables iproute2 iputils-ping kmod cpio dkms build-essential bc flex bison
-	libelf-dev libssl-dev libmnl-dev libsodium-dev pkg-config sparse rsync xz-utils
-	linux-source-6.1 psmisc"
 step "dependencies"
-# shellcheck disable=SC2086
-bash tests/vm/kernels.sh apt_install $host_packages || { echo "cannot install dependencies"; exit 1; }
+bash tests/vm/kernels.sh deps || { echo "cannot install dependencies"; exit 1; }
 
 # Userspace helpers that go into every VM.
 step "userspace"
@@ -94,46 +89,26 @@ fi
 
 # One kernel: build the module, pack, boot, collect the results.
 run_kernel() {
-	local k=$1 info abi vmlinuz modroot kdir out log mem extra list t line
+	local k=$1 paths vmlinuz initrd out=$build/$1 log mem extra list t line stage
 	step "kernel $k"
-	if ! info=$(bash tests/vm/kernels.sh info "$k"); then
-		result "$k/setup" FAIL "(cannot get the kernel)"
+	if ! paths=$(bash tests/vm/prepare.sh "$k" "$out" "$build/bin" 2>"$build/$k.prepare.log"); then
+		cat "$build/$k.prepare.log"
+		stage=$(tail -1 "$build/$k.prepare.log" | cut -d: -f1)
+		result "$k/${stage:-prepare}" FAIL
 		return
 	fi
-	read -r abi vmlinuz modroot kdir <<<"$info"
-	echo "$abi ($vmlinuz)"
-	out=$build/$k
-	rm -rf "$out"
-	mkdir -p "$out/src"
-	rsync -a --exclude .git --exclude build "$top/" "$out/src/"
-	if ! make -C "$kdir" M="$out/src" W=1 -j"$(nproc)" modules >"$out/build.log" 2>&1; then
-		tail -40 "$out/build.log"
-		result "$k/build" FAIL
-		return
-	fi
-	if grep -E 'warning:' "$out/build.log"; then
-		result "$k/build" FAIL "(compiler warnings)"
-		return
-	fi
-	cp "$out"/src/*.ko "$out/"
-	cp -r "$build/bin" "$out/bin"
-	if ! bash tests/vm/initramfs.sh "$out/initramfs.cpio" "$abi" "$modroot" "$out" \
-		>"$out/initramfs.log" 2>&1; then
-		tail -20 "$out/initramfs.log"
-		result "$k/initramfs" FAIL
-		return
-	fi
+	cat "$build/$k.prepare.log"
+	read -r vmlinuz initrd <<<"$paths"
 	mem=1536
 	extra=""
 	if [ "$k" = debug ]; then
 		mem=3072
-		extra="kmemleak=on"
+		extra="kmemleak=on kunit.enable=1"
 	fi
 	list=$(echo "$tests" | xargs | tr ' ' ',')
 	log=$out/console.log
 	echo "booting; console log in $log"
-	WG_VM_MEM=$mem bash tests/vm/boot.sh "$vmlinuz" "$out/initramfs.cpio" "$log" "$list" $extra
-	sed -n '/^\[/p' "$log" >"$out/tests.log"
+	WG_VM_MEM=$mem bash tests/vm/boot.sh "$vmlinuz" "$initrd" "$log" "$list" $extra
 	for t in $(echo "$tests" | xargs); do
 		line=$(grep -a "^@@RESULT $t " "$log" | tail -1 | tr -d '\r')
 		if [ -z "$line" ]; then
@@ -142,13 +117,14 @@ run_kernel() {
 			result "$k/$t" FAIL "(no result)"
 			continue
 		fi
+		# shellcheck disable=SC2086
 		set -- $line
 		case "$3" in
 		PASS) result "$k/$t" PASS "(${4}s)" ;;
 		SKIP) result "$k/$t" SKIP "(${4}s)" ;;
 		*)
 			echo "--- $k/$t failed: ${*:5}"
-			grep -a "^\[$t\]" "$log" | tr -d '\r' | tail -40
+			grep -a "^\[$t\]" "$log" | tr -d '\r' | tail -60
 			result "$k/$t" FAIL "(${4}s)"
 			;;
 		esac

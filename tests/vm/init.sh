@@ -53,7 +53,7 @@ echo "@@BOOTED $(uname -r)"
 IFS=, read -r -a tests <<<"${WG_TESTS:-}"
 for t in "${tests[@]}"; do
 	script=/tests/netns/$t.sh
-	dmesg -C
+	dmesg -c >/dev/null
 	[ -e $kmemleak ] && echo clear >$kmemleak
 	start=$(date +%s)
 	reason=
@@ -95,4 +95,5 @@ for t in "${tests[@]}"; do
 done
 echo "@@DONE"
 sync
-poweroff -f
+# -no-reboot turns the reboot into QEMU exiting, with or without ACPI.
+reboot -f

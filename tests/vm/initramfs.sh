@@ -80,7 +80,8 @@ for dep in $(modinfo -F depends "$builddir/wireguard.ko" | tr , ' '); do
 	wanted="$wanted $dep"
 done
 for m in $wanted; do
-	modprobe -d "$modroot" -S "$abi" --show-depends "$m" 2>/dev/null |
+	# A module this kernel lacks or has built in is simply not copied.
+	{ modprobe -d "$modroot" -S "$abi" --show-depends "$m" 2>/dev/null || true; } |
 		awk '$1 == "insmod" { print $2 }'
 done | sort -u | while read -r ko; do
 	rel=${ko#"$modroot"}

@@ -7,6 +7,7 @@
 #   kernels.sh fetch ABI          unpack its image and modules into the cache, install headers
 #   kernels.sh debug              build (once) the debug kernel from linux-source-6.1
 #   kernels.sh info NAME          print "ABI VMLINUZ MODROOT KDIR" for 6.1, 6.12 or debug
+#   kernels.sh deps               install what the harness needs on the host
 #
 # Nothing is installed into /boot: images and modules live under $WG_CACHE.
 set -euo pipefail
@@ -60,7 +61,8 @@ resolve() {
 }
 
 fetch() {
-	local abi=$1 dir="$WG_CACHE/kernels/$abi"
+	local abi=$1
+	local dir="$WG_CACHE/kernels/$abi"
 	apt_install "linux-headers-$abi"
 	if [ ! -e "$dir/.done" ]; then
 		log "fetching linux-image-$abi"
@@ -72,6 +74,14 @@ fetch() {
 		rm -f "$dir"/linux-image-*.deb
 		touch "$dir/.done"
 	fi
+}
+
+# Everything the harness, the demo and the benchmarks use on the host.
+deps() {
+	apt_install qemu-system-x86 busybox-static wireguard-tools wireguard-go iperf3 ncat \
+		iptables iproute2 iputils-ping kmod cpio dkms build-essential bc flex bison \
+		libelf-dev libssl-dev libmnl-dev libsodium-dev pkg-config sparse rsync xz-utils \
+		linux-source-6.1 psmisc
 }
 
 srcver() {
@@ -132,6 +142,6 @@ info() {
 cmd=${1:-}
 shift || true
 case "$cmd" in
-resolve | fetch | debug | info | apt_install) "$cmd" "$@" ;;
-*) die "usage: $0 resolve|fetch|debug|info|apt_install ..." ;;
+resolve | fetch | debug | info | apt_install | deps) "$cmd" "$@" ;;
+*) die "usage: $0 resolve|fetch|debug|info|apt_install|deps ..." ;;
 esac
