@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The wireguard netdevice and its rtnl link kind.
+ * The wireguard netdevice, its rtnl link kind, and what happens to it when
+ * the netns that created it goes away.
  */
 #include <linux/if_arp.h>
 #include <linux/module.h>
@@ -10,19 +11,40 @@
 #include "compat.h"
 #include "device.h"
 #include "messages.h"
+#include "peer.h"
+#include "socket.h"
 
 /* All devices of every netns, under RTNL; for netns teardown. */
 static LIST_HEAD(device_list);
 
 static int wg_open(struct net_device *dev)
 {
-	netif_carrier_on(dev);
-	return 0;
+	struct wg_device *wg = netdev_priv(dev);
+	int ret = 0;
+
+	mutex_lock(&wg->device_update_lock);
+	/* Without its creating netns the device can be up but not carry. */
+	if (wg->creating_net) {
+		ret = wg_socket_open(wg);
+		if (!ret)
+			netif_carrier_on(dev);
+	} else {
+		netif_carrier_off(dev);
+	}
+	/* Hook: start the peers' handshakes and persistent keepalives. */
+	mutex_unlock(&wg->device_update_lock);
+	return ret;
 }
 
 static int wg_stop(struct net_device *dev)
 {
+	struct wg_device *wg = netdev_priv(dev);
+
+	mutex_lock(&wg->device_update_lock);
+	/* Hook: stop the peers' timers, clear keypairs, purge queues. */
+	wg_socket_close(wg);
 	netif_carrier_off(dev);
+	mutex_unlock(&wg->device_update_lock);
 	return 0;
 }
 
@@ -41,11 +63,31 @@ static const struct net_device_ops netdev_ops = {
 	.ndo_get_stats64 = dev_get_tstats64,
 };
 
+void wg_device_config_changed(struct wg_device *wg)
+{
+	lockdep_assert_held(&wg->device_update_lock);
+	if (!++wg->device_update_gen)
+		wg->device_update_gen = 1;
+}
+
+/*
+ * Runs once no reference to the device is left, so no configuration
+ * request or dump can still be inside it.
+ */
 static void wg_destruct(struct net_device *dev)
 {
 	struct wg_device *wg = netdev_priv(dev);
 
-	put_net(wg->creating_net);
+	mutex_lock(&wg->device_update_lock);
+	wg_socket_close(wg);
+	wg_peer_remove_all(wg);
+	wg_allowedips_free(&wg->peer_allowedips);
+	memzero_explicit(wg->static_private, sizeof(wg->static_private));
+	mutex_unlock(&wg->device_update_lock);
+	/* Peers are freed by RCU callbacks; readers of the tables are gone. */
+	synchronize_net();
+	kvfree(wg->index_hashtable);
+	kvfree(wg->peer_hashtable);
 	mutex_destroy(&wg->device_update_lock);
 }
 
@@ -73,7 +115,6 @@ static void wg_setup(struct net_device *dev)
 	wg_compat_set_lltx(dev);
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
 	dev->needs_free_netdev = true;
-	dev->priv_destructor = wg_destruct;
 
 	memset(wg, 0, sizeof(*wg));
 	wg->dev = dev;
@@ -84,21 +125,31 @@ static int wg_newlink(struct net *src_net, struct net_device *dev,
 		      struct netlink_ext_ack *extack)
 {
 	struct wg_device *wg = netdev_priv(dev);
-	int ret;
+	int ret = -ENOMEM;
 
-	wg->creating_net = get_net(src_net);
+	wg->creating_net = src_net;
 	mutex_init(&wg->device_update_lock);
+	INIT_LIST_HEAD(&wg->peer_list);
+	wg->device_update_gen = 1;
+	wg_allowedips_init(&wg->peer_allowedips, &wg->device_update_lock);
+	wg->peer_hashtable = wg_pubkey_hashtable_alloc(&wg->device_update_lock);
+	wg->index_hashtable = wg_index_hashtable_alloc();
+	if (!wg->peer_hashtable || !wg->index_hashtable)
+		goto err;
 
 	ret = register_netdevice(dev);
-	if (ret < 0) {
-		/* The destructor is not run for a device never registered. */
-		put_net(wg->creating_net);
-		wg->creating_net = NULL;
-		mutex_destroy(&wg->device_update_lock);
-		return ret;
-	}
+	if (ret < 0)
+		goto err;
+	/* From here on the destructor undoes the above. */
+	dev->priv_destructor = wg_destruct;
 	list_add(&wg->device_list, &device_list);
 	return 0;
+
+err:
+	kvfree(wg->index_hashtable);
+	kvfree(wg->peer_hashtable);
+	mutex_destroy(&wg->device_update_lock);
+	return ret;
 }
 
 static void wg_dellink(struct net_device *dev, struct list_head *head)
@@ -106,6 +157,10 @@ static void wg_dellink(struct net_device *dev, struct list_head *head)
 	struct wg_device *wg = netdev_priv(dev);
 
 	list_del(&wg->device_list);
+	/* Off the list, pre_exit no longer tracks creating_net for us. */
+	mutex_lock(&wg->device_update_lock);
+	wg->creating_net = NULL;
+	mutex_unlock(&wg->device_update_lock);
 	unregister_netdevice_queue(dev, head);
 }
 
@@ -117,12 +172,79 @@ static struct rtnl_link_ops link_ops __read_mostly = {
 	.dellink = wg_dellink,
 };
 
+/*
+ * A netns is going away: devices it created lose their sockets and their
+ * carrier, wherever they live now. Devices living in it are deleted
+ * afterwards by the core, through dellink.
+ */
+static void wg_device_netns_pre_exit(struct net *net)
+{
+	struct wg_device *wg;
+
+	rtnl_lock();
+	list_for_each_entry(wg, &device_list, device_list) {
+		if (wg->creating_net != net)
+			continue;
+		mutex_lock(&wg->device_update_lock);
+		wg_socket_close(wg);
+		wg->creating_net = NULL;
+		wg_device_config_changed(wg);
+		mutex_unlock(&wg->device_update_lock);
+		netif_carrier_off(wg->dev);
+	}
+	rtnl_unlock();
+}
+
+static struct pernet_operations pernet_ops = {
+	.pre_exit = wg_device_netns_pre_exit,
+};
+
+/*
+ * The wireguard device @ifindex or @ifname (exactly one is given) in @net,
+ * with a reference; NULL with *err set when there is none or it is not
+ * ours.
+ */
+struct wg_device *wg_device_get(struct net *net, int ifindex,
+				const char *ifname, int *err)
+{
+	struct net_device *dev;
+
+	dev = ifname ? dev_get_by_name(net, ifname) :
+		       dev_get_by_index(net, ifindex);
+	if (!dev) {
+		*err = -ENODEV;
+		return NULL;
+	}
+	if (dev->rtnl_link_ops != &link_ops) {
+		dev_put(dev);
+		*err = -EOPNOTSUPP;
+		return NULL;
+	}
+	return netdev_priv(dev);
+}
+
+void wg_device_put(struct wg_device *wg)
+{
+	dev_put(wg->dev);
+}
+
 int __init wg_device_init(void)
 {
-	return rtnl_link_register(&link_ops);
+	int ret;
+
+	ret = register_pernet_device(&pernet_ops);
+	if (ret < 0)
+		return ret;
+	ret = rtnl_link_register(&link_ops);
+	if (ret < 0)
+		unregister_pernet_device(&pernet_ops);
+	return ret;
 }
 
 void wg_device_uninit(void)
 {
 	rtnl_link_unregister(&link_ops);
+	unregister_pernet_device(&pernet_ops);
+	/* Wait for the RCU callbacks that free peers and trie nodes. */
+	rcu_barrier();
 }

@@ -7,19 +7,62 @@
 #include <linux/netdevice.h>
 #include <net/net_namespace.h>
 
+#include "allowedips.h"
+#include "messages.h"
+#include "peerlookup.h"
+
 /*
  * One wireguard interface. Configuration changes are serialised by
  * device_update_lock; the data path reads what it needs under RCU.
+ * Lock order: RTNL, then device_update_lock.
  */
 struct wg_device {
 	struct net_device *dev;
-	/* The netns the device was created in: its UDP sockets live there. */
+	/*
+	 * The netns the device was created in: its UDP sockets live there.
+	 * Not a reference: when that netns dies, wg_device_netns_pre_exit()
+	 * closes the sockets and sets this to NULL (under RTNL and
+	 * device_update_lock).
+	 */
 	struct net *creating_net;
 	struct mutex device_update_lock;
-	struct list_head device_list;
+	struct list_head device_list;	/* all devices, under RTNL */
+
+	/*
+	 * Our identity. The handshake's static identity takes these over
+	 * when the protocol is wired in.
+	 */
+	u8 static_private[WG_KEY_LEN];
+	u8 static_public[WG_KEY_LEN];
+	bool has_identity;
+
+	/* Under device_update_lock. */
+	struct list_head peer_list;
+	unsigned int num_peers;
+	u64 peer_next_id;
+	/*
+	 * Bumped on every configuration change, never 0, so a dump that
+	 * spans several messages can tell it saw a moving target.
+	 */
+	u32 device_update_gen;
+
+	struct wg_pubkey_hashtable *peer_hashtable;
+	struct wg_index_hashtable *index_hashtable;
+	struct allowedips peer_allowedips;
+
+	/* The sockets; published under device_update_lock. */
+	struct sock __rcu *sock4;
+	struct sock __rcu *sock6;
+	u16 incoming_port;	/* configured; 0: any free port */
+	u16 bound_port;		/* what the sockets are bound to, 0: closed */
+	u32 fwmark;
 };
 
 int wg_device_init(void);
 void wg_device_uninit(void);
+struct wg_device *wg_device_get(struct net *net, int ifindex,
+				const char *ifname, int *err);
+void wg_device_put(struct wg_device *wg);
+void wg_device_config_changed(struct wg_device *wg);
 
 #endif /* _WG_DEVICE_H */

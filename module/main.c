@@ -7,6 +7,7 @@
 #include <net/rtnetlink.h>
 
 #include "device.h"
+#include "netlink.h"
 
 static int __init wg_mod_init(void)
 {
@@ -15,6 +16,11 @@ static int __init wg_mod_init(void)
 	ret = wg_device_init();
 	if (ret < 0)
 		return ret;
+	ret = wg_genetlink_init();
+	if (ret < 0) {
+		wg_device_uninit();
+		return ret;
+	}
 
 	pr_info("WireGuard (out-of-tree) loaded\n");
 	return 0;
@@ -22,6 +28,7 @@ static int __init wg_mod_init(void)
 
 static void __exit wg_mod_exit(void)
 {
+	wg_genetlink_uninit();
 	wg_device_uninit();
 }
 
