@@ -7,6 +7,8 @@
 #include <linux/delay.h>
 
 #include "../../module/noise.c"
+#include "../../module/cookie.h"
+#include "noise_vector.h"
 
 /* Device A initiates to device B; each holds the other as its peer. */
 struct pair {
@@ -22,15 +24,21 @@ static void count_release(struct noise_keypair *keypair)
 	atomic_inc(&released);
 }
 
+static void set_identity(struct noise_static_identity *identity,
+			 const u8 *private_key)
+{
+	wg_noise_static_identity_init(identity);
+	down_write(&identity->lock);
+	wg_noise_static_identity_set(identity, private_key);
+	up_write(&identity->lock);
+}
+
 static void set_random_identity(struct noise_static_identity *identity)
 {
 	u8 private_key[WG_KEY_LEN];
 
-	wg_noise_static_identity_init(identity);
 	curve25519_generate_secret(private_key);
-	down_write(&identity->lock);
-	wg_noise_static_identity_set(identity, private_key);
-	up_write(&identity->lock);
+	set_identity(identity, private_key);
 	memzero_explicit(private_key, sizeof(private_key));
 }
 
@@ -412,6 +420,86 @@ static void noise_limits(struct kunit *test)
 	free_pair(p);
 }
 
+/*
+ * Against a handshake computed by an independent model (noise_vector.py):
+ * same chaining key and hash after the initiation, same session keys, and
+ * the same mac1 on both messages.
+ */
+static void noise_known_vector(struct kunit *test)
+{
+	const struct wg_msg_initiation *init = (const void *)vec_initiation;
+	const struct wg_msg_response *resp = (const void *)vec_response;
+	struct noise_static_identity *a, *b;
+	struct noise_handshake *a_to_b, *b_to_a;
+	struct noise_keypairs *sessions;
+	struct noise_initiation_scratch scratch;
+	struct wg_cookie_checker *checker;
+	struct wg_cookie *cookie;
+	struct wg_msg_initiation remade;
+	struct wg_cookie_source src = { .addr = vec_psk, .addr_len = 4 };
+	struct noise_keypair *kp;
+
+	a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	a_to_b = kunit_kzalloc(test, sizeof(*a_to_b), GFP_KERNEL);
+	b_to_a = kunit_kzalloc(test, sizeof(*b_to_a), GFP_KERNEL);
+	sessions = kunit_kzalloc(test, sizeof(*sessions), GFP_KERNEL);
+	checker = kunit_kzalloc(test, sizeof(*checker), GFP_KERNEL);
+	cookie = kunit_kzalloc(test, sizeof(*cookie), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, a && b && a_to_b && b_to_a && sessions &&
+			  checker && cookie);
+	set_identity(a, vec_initiator_private);
+	set_identity(b, vec_responder_private);
+	peer_init(a_to_b, a, b->static_public, vec_psk);
+	peer_init(b_to_a, b, a->static_public, vec_psk);
+
+	/* Responder: the model's initiation opens and leaves the same state. */
+	KUNIT_ASSERT_TRUE(test, wg_noise_initiation_open(&scratch, init, b));
+	KUNIT_EXPECT_EQ(test, memcmp(scratch.remote_static, a->static_public,
+				     WG_KEY_LEN), 0);
+	KUNIT_ASSERT_TRUE(test, wg_noise_initiation_finish(&scratch, init,
+							   b_to_a));
+	KUNIT_EXPECT_EQ(test, memcmp(b_to_a->chaining_key,
+				     vec_ck_after_initiation, WG_HASH_LEN), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(b_to_a->hash, vec_hash_after_initiation,
+				     WG_HASH_LEN), 0);
+	KUNIT_EXPECT_EQ(test, b_to_a->remote_index, (u32)VEC_INITIATOR_INDEX);
+
+	/* Initiator: resume from the model's state, consume its response. */
+	a_to_b->state = HANDSHAKE_CREATED_INITIATION;
+	a_to_b->local_index = VEC_INITIATOR_INDEX;
+	memcpy(a_to_b->ephemeral_private, vec_initiator_ephemeral, WG_KEY_LEN);
+	memcpy(a_to_b->chaining_key, vec_ck_after_initiation, WG_HASH_LEN);
+	memcpy(a_to_b->hash, vec_hash_after_initiation, WG_HASH_LEN);
+	KUNIT_ASSERT_TRUE(test, wg_noise_consume_response(resp, a_to_b));
+	wg_noise_keypairs_init(sessions, NULL);
+	kp = wg_noise_begin_session(a_to_b, sessions);
+	KUNIT_ASSERT_NOT_NULL(test, kp);
+	KUNIT_EXPECT_EQ(test, memcmp(kp->sending.key, vec_initiator_send,
+				     WG_KEY_LEN), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(kp->receiving.key, vec_initiator_receive,
+				     WG_KEY_LEN), 0);
+	KUNIT_EXPECT_EQ(test, kp->remote_index, (u32)VEC_RESPONDER_INDEX);
+	wg_noise_keypair_put(kp);
+	wg_noise_keypairs_clear(sessions);
+
+	/* mac1 of both messages, as the receiver checks and the sender adds. */
+	wg_cookie_checker_init(checker);
+	wg_cookie_checker_set_public(checker, b->static_public);
+	KUNIT_EXPECT_EQ(test, wg_cookie_validate(checker, init, sizeof(*init),
+						 false, &src),
+			WG_COOKIE_MAC1_VALID);
+	wg_cookie_checker_set_public(checker, a->static_public);
+	KUNIT_EXPECT_EQ(test, wg_cookie_validate(checker, resp, sizeof(*resp),
+						 false, &src),
+			WG_COOKIE_MAC1_VALID);
+	remade = *init;
+	memset(&remade.macs, 0, sizeof(remade.macs));
+	wg_cookie_init(cookie, b->static_public);
+	wg_cookie_add_macs(cookie, &remade, sizeof(remade));
+	KUNIT_EXPECT_EQ(test, memcmp(&remade, init, sizeof(remade)), 0);
+}
+
 static void noise_suite_exit(struct kunit_suite *suite)
 {
 	/* Keypairs are freed after a grace period; wait before unloading. */
@@ -431,6 +519,7 @@ static struct kunit_case wg_noise_cases[] = {
 	KUNIT_CASE(noise_no_identity),
 	KUNIT_CASE(noise_rotation),
 	KUNIT_CASE(noise_limits),
+	KUNIT_CASE(noise_known_vector),
 	{}
 };
 
