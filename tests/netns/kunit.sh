@@ -10,7 +10,7 @@ ko="/lib/modules/$(kernel_release)/updates/wireguard-kunit.ko"
 
 dmesg -c >/dev/null
 modprobe wireguard-kunit || fail "cannot load the KUnit module"
-tap=$(dmesg | sed -n 's/^\[[ 0-9.]*\] *//p' | grep -E '^ *(ok|not ok|# )' || true)
+tap=$(dmesg | sed 's/^\[[ 0-9.]*\] *//' | grep -E '^ *(ok|not ok|# )' || true)
 echo "$tap"
 rmmod wireguard-kunit
 suites=$(echo "$tap" | grep -cE '^ok [0-9]+ ' || true)
