@@ -277,13 +277,18 @@ static void field_print(const struct wg_device *dev, enum field f, bool prefix)
 		print_fwmark(dev->fwmark);
 		putchar('\n');
 		break;
+	case F_ENDPOINTS:
+		/* wg(8) prints the interface name once, before the first peer only */
+		PFX();
+		break;
 	default:
 		break;
 	}
 	for (i = 0; i < dev->n_peers; i++) {
 		const struct wg_peer *peer = &dev->peers[i];
 
-		PFX();
+		if (f != F_ENDPOINTS)
+			PFX();
 		if (f != F_PEERS)
 			printf("%s\t", b64(peer->public_key));
 		switch (f) {

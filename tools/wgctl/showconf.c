@@ -26,7 +26,7 @@ static void print_conf(const struct wg_device *dev)
 		printf("PrivateKey = %s\n", b64);
 		key_wipe(b64, sizeof(b64));
 	}
-	/* every section ends with a blank line */
+	/* a blank line after each section but the last peer */
 	putchar('\n');
 	for (i = 0; i < dev->n_peers; i++) {
 		const struct wg_peer *peer = &dev->peers[i];
@@ -52,7 +52,8 @@ static void print_conf(const struct wg_device *dev)
 		}
 		if (peer->keepalive)
 			printf("PersistentKeepalive = %u\n", peer->keepalive);
-		putchar('\n');
+		if (i + 1 < dev->n_peers)
+			putchar('\n');
 	}
 }
 
