@@ -76,7 +76,6 @@ static void release_socket(struct sock *sk)
 {
 	if (!sk)
 		return;
-	sk_clear_memalloc(sk);
 	udp_tunnel_sock_release(sk->sk_socket);
 }
 
