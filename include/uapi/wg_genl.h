@@ -18,6 +18,7 @@ enum wg_cmd {
 	WG_CMD_SET_DEVICE,
 	__WG_CMD_MAX
 };
+
 #define WG_CMD_MAX (__WG_CMD_MAX - 1)
 
 enum wgdevice_flag {
@@ -37,6 +38,7 @@ enum wgdevice_attribute {
 	WGDEVICE_A_PEERS,
 	__WGDEVICE_A_LAST
 };
+
 #define WGDEVICE_A_MAX (__WGDEVICE_A_LAST - 1)
 
 enum wgpeer_flag {
@@ -61,6 +63,7 @@ enum wgpeer_attribute {
 	WGPEER_A_PROTOCOL_VERSION,
 	__WGPEER_A_LAST
 };
+
 #define WGPEER_A_MAX (__WGPEER_A_LAST - 1)
 
 enum wgallowedip_flag {
@@ -76,6 +79,7 @@ enum wgallowedip_attribute {
 	WGALLOWEDIP_A_FLAGS,
 	__WGALLOWEDIP_A_LAST
 };
+
 #define WGALLOWEDIP_A_MAX (__WGALLOWEDIP_A_LAST - 1)
 
 #endif /* _UAPI_WG_GENL_H */
