@@ -66,7 +66,7 @@ bench:
 	@bash tests/bench.sh
 
 style:
-	@bash tests/style.sh
+	@bash tests/host/style.sh
 
 clean:
 	-$(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean 2>/dev/null
