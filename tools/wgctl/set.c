@@ -92,6 +92,17 @@ int set_parse_args(struct wg_device *dev, int argc, char **argv)
 	return 0;
 }
 
+static bool removes_prefixes(const struct wg_device *dev)
+{
+	size_t i, k;
+
+	for (i = 0; i < dev->n_peers; i++)
+		for (k = 0; k < dev->peers[i].n_aips; k++)
+			if (dev->peers[i].aips[k].flags & WGALLOWEDIP_F_REMOVE_ME)
+				return true;
+	return false;
+}
+
 int cmd_set(int argc, char **argv)
 {
 	struct wg_device *dev;
@@ -113,6 +124,12 @@ int cmd_set(int argc, char **argv)
 		return 1;
 	}
 	ret = nl_set_device(dev);
+	if (ret == -EINVAL && removes_prefixes(dev))
+		fprintf(stderr, "%s: %s: the kernel refused the request; a module without "
+			"WGALLOWEDIP_F_REMOVE_ME cannot remove single allowed IPs (-prefix)\n",
+			PROG, argv[1]);
+	else if (ret)
+		nl_report(ret, argv[1]);
 	device_free(dev);
-	return ret ? nl_report(ret, argv[1]) : 0;
+	return ret ? 1 : 0;
 }
