@@ -45,14 +45,6 @@ struct wg_peer *wg_peer_create(struct wg_device *wg,
 	return peer;
 }
 
-/* Take a reference unless the last one is already gone. */
-struct wg_peer *wg_peer_get_maybe_zero(struct wg_peer *peer)
-{
-	if (unlikely(!peer || !kref_get_unless_zero(&peer->refcount)))
-		return NULL;
-	return peer;
-}
-
 static void free_peer_rcu(struct rcu_head *rcu)
 {
 	struct wg_peer *peer = container_of(rcu, struct wg_peer, rcu);

@@ -79,7 +79,14 @@ struct wg_peer *wg_peer_create(struct wg_device *wg,
 void wg_peer_remove(struct wg_peer *peer);
 void wg_peer_remove_all(struct wg_device *wg);
 
-struct wg_peer *wg_peer_get_maybe_zero(struct wg_peer *peer);
+/* Take a reference unless the last one is already gone. */
+static inline struct wg_peer *wg_peer_get_maybe_zero(struct wg_peer *peer)
+{
+	if (unlikely(!peer || !kref_get_unless_zero(&peer->refcount)))
+		return NULL;
+	return peer;
+}
+
 static inline struct wg_peer *wg_peer_get(struct wg_peer *peer)
 {
 	kref_get(&peer->refcount);
