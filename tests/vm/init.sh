@@ -74,6 +74,7 @@ for t in "${tests[@]}"; do
 		modprobe wireguard || reason="cannot load the module"
 		(cd /tests/netns && timeout -s KILL "$timeout_s" bash "$script") 2>&1 | sed "s/^/[$t] /"
 		rc=${PIPESTATUS[0]}
+		ran=$(($(date +%s) - start))
 		[ "$rc" = 137 ] && reason="timed out after ${timeout_s}s"
 		reset_state
 		if lsmod | grep -q '^wireguard '; then
@@ -96,6 +97,7 @@ for t in "${tests[@]}"; do
 		[ "$rc" = 0 ] && rc=1
 	fi
 	secs=$(($(date +%s) - start))
+	echo "@@TIME $t script ${ran:-0}s, checks $((secs - ${ran:-0}))s"
 	case "$rc" in
 	0) echo "@@RESULT $t PASS $secs" ;;
 	77) echo "@@RESULT $t SKIP $secs" ;;
