@@ -2,6 +2,7 @@
 /*
  * mac1/mac2 on handshake messages and the cookie replies that let a
  * device under load demand proof that a sender owns its source address.
+ * Everything here takes rw_semaphores: process context only.
  */
 #ifndef _WG_COOKIE_H
 #define _WG_COOKIE_H

@@ -720,6 +720,9 @@ wg_noise_begin_session(struct noise_handshake *handshake,
 	keypair->remote_index = handshake->remote_index;
 	keypair->birthdate = now_ns();
 	keypair->i_am_the_initiator = initiator;
+	INIT_HLIST_NODE(&keypair->index_entry.index_hash);
+	keypair->index_entry.index = keypair->local_index;
+	keypair->index_entry.type = WG_INDEX_KEYPAIR;
 	keypair->owner = keypairs;
 	keypair->release = keypairs->release;
 	/* One reference for the slot, one for the caller. */

@@ -7,7 +7,14 @@
  * struct noise_static_identity. Index allocation belongs to the caller.
  *
  * Lock order: identity->lock, then handshake->lock, then
- * keypairs->lock. Indices are host-order u32 in this API.
+ * keypairs->lock. Identity and handshake functions take rw_semaphores and
+ * may sleep: process context only (the handshake worker, netlink). The
+ * keypair functions are safe in softirq. Indices are host-order u32 in
+ * this API.
+ *
+ * Receive path: wg_noise_decrypt*() first, then
+ * wg_replay_check_and_update(&keypair->receiving_counter, nonce), then
+ * wg_noise_received_with_keypair().
  */
 #ifndef _WG_NOISE_H
 #define _WG_NOISE_H
@@ -21,6 +28,7 @@
 #include <linux/types.h>
 
 #include "messages.h"
+#include "peerlookup.h"
 #include "replay.h"
 
 /* Our own key pair; one per device. */
@@ -103,6 +111,11 @@ struct noise_keypair {
 	u64 birthdate;		/* boot-time ns */
 	bool i_am_the_initiator;
 
+	/*
+	 * For the caller's index table: wg_noise_begin_session() sets index
+	 * and type; the caller sets peer and hashes it.
+	 */
+	struct wg_index_entry index_entry;
 	struct noise_keypairs *owner;
 	noise_keypair_release_t release;
 	struct kref refcount;

@@ -124,6 +124,9 @@ static void expect_matching_keys(struct kunit *test, struct noise_keypair *a,
 	KUNIT_EXPECT_EQ(test, a->remote_index, 0x2222U);
 	KUNIT_EXPECT_EQ(test, b->local_index, 0x2222U);
 	KUNIT_EXPECT_EQ(test, b->remote_index, 0x1111U);
+	KUNIT_EXPECT_EQ(test, a->index_entry.index, 0x1111U);
+	KUNIT_EXPECT_EQ(test, b->index_entry.index, 0x2222U);
+	KUNIT_EXPECT_EQ(test, b->index_entry.type, WG_INDEX_KEYPAIR);
 }
 
 static void noise_initial_values(struct kunit *test)
