@@ -84,9 +84,9 @@ static void pretty_time(char *out, size_t len, uint64_t secs)
 		if (!n)
 			continue;
 		used += (size_t)snprintf(out + used, used < len ? len - used : 0,
-					 "%s%s%llu%s %s%s", used ? ", " : "", c(CYAN),
-					 (unsigned long long)n, c(RESET), units[i].name,
-					 n == 1 ? "" : "s");
+					 "%s%llu %s%s%s%s", used ? ", " : "",
+					 (unsigned long long)n, c(CYAN), units[i].name,
+					 n == 1 ? "" : "s", c(RESET));
 	}
 }
 
@@ -97,8 +97,7 @@ static void pretty_bytes(char *out, size_t len, uint64_t b)
 	size_t u = 0;
 
 	if (b < 1024) {
-		snprintf(out, len, "%s%llu %sB%s", c(CYAN), (unsigned long long)b, c(CYAN),
-			 c(RESET));
+		snprintf(out, len, "%llu %sB%s", (unsigned long long)b, c(CYAN), c(RESET));
 		return;
 	}
 	v /= 1024;
@@ -106,7 +105,7 @@ static void pretty_bytes(char *out, size_t len, uint64_t b)
 		v /= 1024;
 		u++;
 	}
-	snprintf(out, len, "%s%.2f %s%s%s", c(CYAN), v, c(CYAN), units[u], c(RESET));
+	snprintf(out, len, "%.2f %s%s%s", v, c(CYAN), units[u], c(RESET));
 }
 
 static void pretty_handshake(char *out, size_t len, const struct wg_peer *peer)
@@ -132,8 +131,8 @@ static void pretty_print(struct wg_device *dev)
 	char buf[512], a[64];
 	size_t i, k;
 
-	printf("%s%sinterface%s: %s%s%s\n", c(BOLD), c(GREEN), c(RESET), c(GREEN), dev->name,
-	       c(RESET));
+	printf("%s%s%sinterface%s: %s%s%s\n", c(RESET), c(GREEN), c(BOLD), c(RESET), c(GREEN),
+	       dev->name, c(RESET));
 	if (dev->has & DEV_HAS_PUBLIC_KEY)
 		printf("  %spublic key%s: %s\n", c(BOLD), c(RESET), b64(dev->public_key));
 	if (dev->has & DEV_HAS_PRIVATE_KEY)
@@ -148,7 +147,7 @@ static void pretty_print(struct wg_device *dev)
 	for (i = 0; i < dev->n_peers; i++) {
 		struct wg_peer *peer = &dev->peers[i];
 
-		printf("\n%s%speer%s: %s%s%s\n", c(BOLD), c(YELLOW), c(RESET), c(YELLOW),
+		printf("\n%s%speer%s: %s%s%s\n", c(YELLOW), c(BOLD), c(RESET), c(YELLOW),
 		       b64(peer->public_key), c(RESET));
 		if (peer->has & PEER_HAS_PRESHARED_KEY)
 			printf("  %spreshared key%s: %s\n", c(BOLD), c(RESET),
