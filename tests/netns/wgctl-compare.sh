@@ -157,6 +157,27 @@ check_config "one peer, 4016 allowed IPs" "$tmp/big-peer.conf"
 n=$(wgctl show wg0 allowed-ips | head -1 | wc -w)
 expect_eq "allowed IPs of the big peer" "$n" 4017
 
+# dumps interrupted by concurrent changes (NLM_F_DUMP_INTR) are retried:
+# every read sees the whole device, never a mix
+other=$(wg show wg0 peers | tail -1)
+touch "$tmp/churn"
+(
+	i=0
+	while [ -e "$tmp/churn" ]; do
+		wg set wg0 peer "$other" endpoint "192.0.2.$((i % 250 + 1)):1"
+		i=$((i + 1))
+	done
+) &
+churn=$!
+for i in $(seq 1 30); do
+	wgctl show wg0 allowed-ips >"$tmp/aips" || fail "show during changes failed"
+	expect_eq "peers seen during changes (read $i)" "$(wc -l <"$tmp/aips")" 2
+	expect_eq "allowed IPs seen during changes (read $i)" "$(head -1 "$tmp/aips" | wc -w)" 4017
+done
+rm -f "$tmp/churn"
+wait "$churn"
+echo "ok: consistent dumps under concurrent changes"
+
 # 5. 40 peers x 52 allowed IPs
 {
 	printf '[Interface]\nPrivateKey = %s\nListenPort = 51823\n' "$(key)"

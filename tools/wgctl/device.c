@@ -94,8 +94,7 @@ void device_sort_peers(struct wg_device *dev)
 	struct wg_peer tmp;
 	size_t i, j;
 
-	/* insertion sort with a binary-free scan: stable, and peers are few
-	 * enough for a terminal display */
+	/* insertion sort: stable, and quick on the usual already-sorted list */
 	for (i = 1; i < dev->n_peers; i++) {
 		if (!handshake_before(&dev->peers[i], &dev->peers[i - 1]))
 			continue;

@@ -13,11 +13,11 @@ void format_endpoint(char *buf, size_t len, const union wg_endpoint *ep)
 	char host[NI_MAXHOST], serv[NI_MAXSERV];
 	socklen_t alen;
 
-	if (ep->addr.sa_family == AF_INET)
+	if (ep->addr.sa_family == AF_INET) {
 		alen = sizeof(ep->addr4);
-	else if (ep->addr.sa_family == AF_INET6)
+	} else if (ep->addr.sa_family == AF_INET6) {
 		alen = sizeof(ep->addr6);
-	else {
+	} else {
 		snprintf(buf, len, "(none)");
 		return;
 	}

@@ -270,10 +270,9 @@ static void parse_peer(struct wg_device *dev, const struct nlattr *nest)
 	if (!key)
 		return;
 	/* a peer whose allowed IPs did not fit continues in the next message */
-	if (dev->n_peers &&
-	    !memcmp(dev->peers[dev->n_peers - 1].public_key, mnl_attr_get_payload(key), WG_KEY_LEN))
+	if (dev->n_peers)
 		peer = &dev->peers[dev->n_peers - 1];
-	else {
+	if (!peer || memcmp(peer->public_key, mnl_attr_get_payload(key), WG_KEY_LEN)) {
 		peer = device_add_peer(dev);
 		memcpy(peer->public_key, mnl_attr_get_payload(key), WG_KEY_LEN);
 		peer->has |= PEER_HAS_PUBLIC_KEY;

@@ -471,11 +471,11 @@ int cmd_show(int argc, char **argv)
 			json_key(&j, "interfaces");
 			json_begin_array(&j);
 		}
-		if (json)
+		if (json) {
 			device_to_json(&j, dev);
-		else if (field >= 0)
+		} else if (field >= 0) {
 			field_print(dev, (enum field)field, all);
-		else {
+		} else {
 			if (started)
 				putchar('\n');
 			pretty_print(dev);
