@@ -5,10 +5,15 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <linux/workqueue.h>
+#include <net/gro_cells.h>
 #include <net/net_namespace.h>
 
 #include "allowedips.h"
+#include "cookie.h"
 #include "messages.h"
+#include "noise.h"
 #include "peerlookup.h"
 
 /*
@@ -25,7 +30,7 @@ struct wg_device {
 	 * device_update_lock).
 	 */
 	struct net *creating_net;
-	struct mutex device_update_lock;
+	struct mutex device_update_lock;	/* configuration, open, stop */
 	struct list_head device_list;	/* all devices, under RTNL */
 
 	/*
@@ -56,6 +61,26 @@ struct wg_device {
 	u16 incoming_port;	/* configured; 0: any free port */
 	u16 bound_port;		/* what the sockets are bound to, 0: closed */
 	u32 fwmark;
+
+	/*
+	 * The protocol's view of our identity (mirrors static_private
+	 * above, set by wg_device_identity_changed()) and the checker of
+	 * mac1/mac2 on what arrives.
+	 */
+	struct noise_static_identity static_identity;
+	struct wg_cookie_checker cookie_checker;
+
+	/*
+	 * Handshake messages wait here for handshake_work, which runs on
+	 * handshake_wq with the peers' initiation and key-clearing work.
+	 */
+	struct sk_buff_head handshake_queue;
+	struct work_struct handshake_work;
+	struct workqueue_struct *handshake_wq;
+	unsigned long last_under_load;	/* jiffies; 0: never */
+
+	/* Decrypted packets enter the stack through these. */
+	struct gro_cells gro_cells;
 };
 
 int wg_device_init(void);
@@ -64,5 +89,6 @@ struct wg_device *wg_device_get(struct net *net, int ifindex,
 				const char *ifname, int *err);
 void wg_device_put(struct wg_device *wg);
 void wg_device_config_changed(struct wg_device *wg);
+void wg_device_identity_changed(struct wg_device *wg);
 
 #endif /* _WG_DEVICE_H */

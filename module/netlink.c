@@ -30,11 +30,47 @@
 
 static struct genl_family genl_family;
 
+/*
+ * Lengths are checked here rather than with NLA_POLICY_EXACT_LEN, which
+ * answers -ERANGE: a malformed attribute is -EINVAL in this ABI.
+ */
+static int validate_key(const struct nlattr *attr,
+			struct netlink_ext_ack *extack)
+{
+	return nla_len(attr) == WG_KEY_LEN ? 0 : -EINVAL;
+}
+
+static int validate_endpoint(const struct nlattr *attr,
+			     struct netlink_ext_ack *extack)
+{
+	int len = nla_len(attr);
+
+	return len == sizeof(struct sockaddr_in) ||
+	       len == sizeof(struct sockaddr_in6) ? 0 : -EINVAL;
+}
+
+static int validate_ipaddr(const struct nlattr *attr,
+			   struct netlink_ext_ack *extack)
+{
+	int len = nla_len(attr);
+
+	return len == sizeof(struct in_addr) ||
+	       len == sizeof(struct in6_addr) ? 0 : -EINVAL;
+}
+
+static int validate_timespec(const struct nlattr *attr,
+			     struct netlink_ext_ack *extack)
+{
+	return nla_len(attr) == sizeof(struct __kernel_timespec) ? 0 : -EINVAL;
+}
+
+#define WG_POLICY_KEY NLA_POLICY_VALIDATE_FN(NLA_BINARY, validate_key)
+
 static const struct nla_policy device_policy[WGDEVICE_A_MAX + 1] = {
 	[WGDEVICE_A_IFINDEX] = { .type = NLA_U32 },
 	[WGDEVICE_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[WGDEVICE_A_PRIVATE_KEY] = NLA_POLICY_EXACT_LEN(WG_KEY_LEN),
-	[WGDEVICE_A_PUBLIC_KEY] = NLA_POLICY_EXACT_LEN(WG_KEY_LEN),
+	[WGDEVICE_A_PRIVATE_KEY] = WG_POLICY_KEY,
+	[WGDEVICE_A_PUBLIC_KEY] = WG_POLICY_KEY,
 	[WGDEVICE_A_FLAGS] = { .type = NLA_U32 },
 	[WGDEVICE_A_LISTEN_PORT] = { .type = NLA_U16 },
 	[WGDEVICE_A_FWMARK] = { .type = NLA_U32 },
@@ -42,13 +78,14 @@ static const struct nla_policy device_policy[WGDEVICE_A_MAX + 1] = {
 };
 
 static const struct nla_policy peer_policy[WGPEER_A_MAX + 1] = {
-	[WGPEER_A_PUBLIC_KEY] = NLA_POLICY_EXACT_LEN(WG_KEY_LEN),
-	[WGPEER_A_PRESHARED_KEY] = NLA_POLICY_EXACT_LEN(WG_KEY_LEN),
+	[WGPEER_A_PUBLIC_KEY] = WG_POLICY_KEY,
+	[WGPEER_A_PRESHARED_KEY] = WG_POLICY_KEY,
 	[WGPEER_A_FLAGS] = { .type = NLA_U32 },
-	[WGPEER_A_ENDPOINT] = NLA_POLICY_MIN_LEN(sizeof(struct sockaddr_in)),
+	[WGPEER_A_ENDPOINT] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
+						    validate_endpoint),
 	[WGPEER_A_PERSISTENT_KEEPALIVE_INTERVAL] = { .type = NLA_U16 },
 	[WGPEER_A_LAST_HANDSHAKE_TIME] =
-		NLA_POLICY_EXACT_LEN(sizeof(struct __kernel_timespec)),
+		NLA_POLICY_VALIDATE_FN(NLA_BINARY, validate_timespec),
 	[WGPEER_A_RX_BYTES] = { .type = NLA_U64 },
 	[WGPEER_A_TX_BYTES] = { .type = NLA_U64 },
 	[WGPEER_A_ALLOWEDIPS] = { .type = NLA_NESTED },
@@ -57,7 +94,8 @@ static const struct nla_policy peer_policy[WGPEER_A_MAX + 1] = {
 
 static const struct nla_policy allowedip_policy[WGALLOWEDIP_A_MAX + 1] = {
 	[WGALLOWEDIP_A_FAMILY] = { .type = NLA_U16 },
-	[WGALLOWEDIP_A_IPADDR] = NLA_POLICY_MIN_LEN(sizeof(struct in_addr)),
+	[WGALLOWEDIP_A_IPADDR] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
+							validate_ipaddr),
 	[WGALLOWEDIP_A_CIDR_MASK] = { .type = NLA_U8 },
 	[WGALLOWEDIP_A_FLAGS] = { .type = NLA_U32 },
 };

@@ -20,6 +20,12 @@
 #include "device.h"
 #include "socket.h"
 
+static struct sock *sock_of(struct wg_device *wg, struct sock __rcu **slot)
+{
+	return rcu_dereference_protected(*slot,
+				lockdep_is_held(&wg->device_update_lock));
+}
+
 /* How often to retry a random port that is free for IPv4 but not IPv6. */
 #define WG_SOCKET_PORT_TRIES 100
 
@@ -119,10 +125,8 @@ static void swap_sockets(struct wg_device *wg, struct sock *sk4,
 	struct sock *old4, *old6;
 
 	lockdep_assert_held(&wg->device_update_lock);
-	old4 = rcu_dereference_protected(wg->sock4,
-				lockdep_is_held(&wg->device_update_lock));
-	old6 = rcu_dereference_protected(wg->sock6,
-				lockdep_is_held(&wg->device_update_lock));
+	old4 = sock_of(wg, &wg->sock4);
+	old6 = sock_of(wg, &wg->sock6);
 	rcu_assign_pointer(wg->sock4, sk4);
 	rcu_assign_pointer(wg->sock6, sk6);
 	wg->bound_port = bound;
@@ -165,12 +169,10 @@ void wg_socket_set_mark(struct wg_device *wg, u32 mark)
 
 	lockdep_assert_held(&wg->device_update_lock);
 	wg->fwmark = mark;
-	sk = rcu_dereference_protected(wg->sock4,
-				lockdep_is_held(&wg->device_update_lock));
+	sk = sock_of(wg, &wg->sock4);
 	if (sk)
 		WRITE_ONCE(sk->sk_mark, mark);
-	sk = rcu_dereference_protected(wg->sock6,
-				lockdep_is_held(&wg->device_update_lock));
+	sk = sock_of(wg, &wg->sock6);
 	if (sk)
 		WRITE_ONCE(sk->sk_mark, mark);
 }

@@ -19,7 +19,7 @@ struct model_entry {
 
 struct trie_fixture {
 	struct allowedips table;
-	struct mutex lock;
+	struct mutex lock;	/* the table's writer lock */
 	struct wg_peer *peers[NPEERS];
 	struct model_entry *model;
 	unsigned int model_len;
