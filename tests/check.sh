@@ -102,14 +102,16 @@ run_kernel() {
 	mem=1536
 	extra=""
 	if [ "$k" = debug ]; then
-		mem=3072
+		mem=2048
 		extra="kmemleak=on kunit.enable=1"
 	fi
 	list=$(echo "$tests" | xargs | tr ' ' ',')
 	log=$out/console.log
 	echo "booting; console log in $log"
 	WG_VM_MEM=$mem bash tests/vm/boot.sh "$vmlinuz" "$initrd" "$log" "$list" $extra
-	for t in $(echo "$tests" | xargs); do
+	local expect=$tests
+	[ "$k" = debug ] && expect="$tests kmemleak"
+	for t in $(echo "$expect" | xargs); do
 		line=$(grep -a "^@@RESULT $t " "$log" | tail -1 | tr -d '\r')
 		if [ -z "$line" ]; then
 			echo "--- $k/$t: no result, the VM died; last console lines:"
