@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The public-key and index hashtables. Built into the KUnit module
+ * together with the code it tests.
+ */
+#include <kunit/test.h>
+
+#include "../../module/peerlookup.c"
+
+#define NPEERS 64
+
+/* The peers here are test memory: dropping a reference frees nothing. */
+static void keep_peer(struct kref *kref)
+{
+}
+
+static struct wg_peer *fake_peer(struct kunit *test, unsigned int n)
+{
+	struct wg_peer *peer = kunit_kzalloc(test, sizeof(*peer), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, peer);
+	kref_init(&peer->refcount);
+	INIT_HLIST_NODE(&peer->pubkey_hash);
+	memset(peer->public_key, n, WG_KEY_LEN);
+	peer->public_key[0] = n >> 8;
+	return peer;
+}
+
+static void pubkey_add_find_remove(struct kunit *test)
+{
+	struct wg_peer *peers[NPEERS], *found;
+	struct wg_pubkey_hashtable *table;
+	u8 absent[WG_KEY_LEN] = { 0xaa };
+	DEFINE_MUTEX(lock);	/* the table's writer lock */
+	unsigned int i;
+
+	table = wg_pubkey_hashtable_alloc(&lock);
+	KUNIT_ASSERT_NOT_NULL(test, table);
+	mutex_lock(&lock);
+	for (i = 0; i < NPEERS; i++) {
+		peers[i] = fake_peer(test, i + 1);
+		wg_pubkey_hashtable_add(table, peers[i]);
+	}
+	mutex_unlock(&lock);
+
+	for (i = 0; i < NPEERS; i++) {
+		found = wg_pubkey_hashtable_lookup(table, peers[i]->public_key);
+		KUNIT_EXPECT_PTR_EQ(test, found, peers[i]);
+		/* A lookup hands out a reference. */
+		KUNIT_EXPECT_EQ(test, kref_read(&peers[i]->refcount), 2U);
+		kref_put(&peers[i]->refcount, keep_peer);
+	}
+	KUNIT_EXPECT_NULL(test, wg_pubkey_hashtable_lookup(table, absent));
+
+	mutex_lock(&lock);
+	for (i = 0; i < NPEERS; i += 2)
+		wg_pubkey_hashtable_remove(table, peers[i]);
+	mutex_unlock(&lock);
+	for (i = 0; i < NPEERS; i++) {
+		found = wg_pubkey_hashtable_lookup(table, peers[i]->public_key);
+		KUNIT_EXPECT_PTR_EQ(test, found, i % 2 ? peers[i] : NULL);
+		if (found)
+			kref_put(&found->refcount, keep_peer);
+	}
+
+	/* A peer whose last reference is gone is not handed out. */
+	KUNIT_EXPECT_EQ(test, kref_read(&peers[1]->refcount), 1U);
+	refcount_set(&peers[1]->refcount.refcount, 0);
+	KUNIT_EXPECT_NULL(test, wg_pubkey_hashtable_lookup(table,
+							   peers[1]->public_key));
+	synchronize_rcu();
+	kvfree(table);
+}
+
+static void index_unique_replace_remove(struct kunit *test)
+{
+	struct wg_index_entry *entries, spare = {};
+	struct wg_index_hashtable *table;
+	struct wg_peer *peer, *got;
+	unsigned int i, j, dups = 0;
+	const unsigned int n = 512;
+
+	table = wg_index_hashtable_alloc();
+	KUNIT_ASSERT_NOT_NULL(test, table);
+	entries = kunit_kcalloc(test, n, sizeof(*entries), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, entries);
+	peer = fake_peer(test, 1);
+
+	for (i = 0; i < n; i++) {
+		INIT_HLIST_NODE(&entries[i].index_hash);
+		entries[i].peer = peer;
+		entries[i].type = i % 2 ? WG_INDEX_KEYPAIR : WG_INDEX_HANDSHAKE;
+		KUNIT_EXPECT_EQ(test,
+				wg_index_hashtable_insert(table, &entries[i]),
+				entries[i].index);
+	}
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			dups += entries[i].index == entries[j].index;
+	KUNIT_EXPECT_EQ(test, dups, 0U);
+
+	/* Found by index and kind, with a reference on the peer. */
+	KUNIT_EXPECT_PTR_EQ(test,
+			    wg_index_hashtable_lookup(table, WG_INDEX_HANDSHAKE,
+						      entries[0].index, &got),
+			    &entries[0]);
+	KUNIT_EXPECT_PTR_EQ(test, got, peer);
+	kref_put(&peer->refcount, keep_peer);
+	KUNIT_EXPECT_NULL(test, wg_index_hashtable_lookup(table,
+							  WG_INDEX_KEYPAIR,
+							  entries[0].index,
+							  &got));
+	KUNIT_EXPECT_NULL(test, got);
+
+	/* Replacing keeps the index; the old entry is gone. */
+	INIT_HLIST_NODE(&spare.index_hash);
+	spare.peer = peer;
+	spare.type = WG_INDEX_KEYPAIR;
+	KUNIT_EXPECT_TRUE(test, wg_index_hashtable_replace(table, &entries[0],
+							   &spare));
+	KUNIT_EXPECT_EQ(test, spare.index, entries[0].index);
+	KUNIT_EXPECT_PTR_EQ(test,
+			    wg_index_hashtable_lookup(table, WG_INDEX_KEYPAIR,
+						      spare.index, &got),
+			    &spare);
+	kref_put(&peer->refcount, keep_peer);
+	KUNIT_EXPECT_FALSE(test, wg_index_hashtable_replace(table, &entries[0],
+							    &spare));
+
+	wg_index_hashtable_remove(table, &spare);
+	KUNIT_EXPECT_NULL(test, wg_index_hashtable_lookup(table, ~0U,
+							  spare.index, &got));
+	for (i = 1; i < n; i++)
+		wg_index_hashtable_remove(table, &entries[i]);
+	for (i = 0; i < HASH_SIZE(table->hashtable); i++)
+		KUNIT_EXPECT_TRUE(test, hlist_empty(&table->hashtable[i]));
+	KUNIT_EXPECT_EQ(test, kref_read(&peer->refcount), 1U);
+	synchronize_rcu();
+	kvfree(table);
+}
+
+static struct kunit_case peerlookup_cases[] = {
+	KUNIT_CASE(pubkey_add_find_remove),
+	KUNIT_CASE(index_unique_replace_remove),
+	{}
+};
+
+static struct kunit_suite peerlookup_suite = {
+	.name = "wg_peerlookup",
+	.test_cases = peerlookup_cases,
+};
+
+kunit_test_suites(&peerlookup_suite);
