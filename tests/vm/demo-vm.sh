@@ -5,6 +5,7 @@
 # device of our module, then shows what was built and what works so far.
 cd /tests/netns && . ./lib.sh
 set +e
+export WG_COLOR_MODE=never
 
 say() { printf '\n\033[1m# %s\033[0m\n' "$*"; }
 run() { echo "\$ $*"; "$@"; }
@@ -18,9 +19,9 @@ ip -n alice addr add 192.0.2.1/24 dev veth-a
 ip -n bob addr add 192.0.2.2/24 dev veth-b
 ip -n alice link set veth-a up
 ip -n bob link set veth-b up
+# Each device is created in its host's namespace, so its UDP socket is there.
 for h in alice bob; do
-	ip link add wg0 type wireguard
-	ip link set wg0 netns $h
+	ip -n $h link add wg0 type wireguard
 done
 ip -n alice addr add 10.0.0.1/24 dev wg0
 ip -n bob addr add 10.0.0.2/24 dev wg0
