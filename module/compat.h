@@ -9,6 +9,16 @@
 
 #include <linux/netdevice.h>
 
+/*
+ * 6.5 moved the software GSO helpers (skb_gso_segment) and SKB_GSO_CB out
+ * of the core headers into <net/gso.h>: without SKB_GSO_CB here, they
+ * live there.
+ */
+#ifndef SKB_GSO_CB
+#define WG_HAVE_NET_GSO_H 1
+#include <net/gso.h>
+#endif
+
 /* 6.12 turned the NETIF_F_LLTX feature bit into the dev->lltx flag. */
 #ifdef NETIF_F_LLTX
 #define WG_HAVE_LLTX_FEATURE 1

@@ -12,10 +12,23 @@
 #include "device.h"
 #include "messages.h"
 #include "peer.h"
+#include "queueing.h"
+#include "ratelimiter.h"
 #include "socket.h"
 
 /* All devices of every netns, under RTNL; for netns teardown. */
 static LIST_HEAD(device_list);
+
+/* Coming up: peers with a persistent keepalive announce themselves. */
+static void start_peers(struct wg_device *wg)
+{
+	struct wg_peer *peer;
+
+	lockdep_assert_held(&wg->device_update_lock);
+	list_for_each_entry(peer, &wg->peer_list, peer_list)
+		if (peer->persistent_keepalive_interval)
+			wg_packet_send_keepalive(peer);
+}
 
 static int wg_open(struct net_device *dev)
 {
@@ -26,12 +39,13 @@ static int wg_open(struct net_device *dev)
 	/* Without its creating netns the device can be up but not carry. */
 	if (wg->creating_net) {
 		ret = wg_socket_open(wg);
-		if (!ret)
+		if (!ret) {
 			netif_carrier_on(dev);
+			start_peers(wg);
+		}
 	} else {
 		netif_carrier_off(dev);
 	}
-	/* Hook: start the peers' handshakes and persistent keepalives. */
 	mutex_unlock(&wg->device_update_lock);
 	return ret;
 }
@@ -39,29 +53,48 @@ static int wg_open(struct net_device *dev)
 static int wg_stop(struct net_device *dev)
 {
 	struct wg_device *wg = netdev_priv(dev);
+	struct wg_peer *peer;
 
 	mutex_lock(&wg->device_update_lock);
-	/* Hook: stop the peers' timers, clear keypairs, purge queues. */
+	/* Not running any more, so nothing re-arms the timers. */
+	list_for_each_entry(peer, &wg->peer_list, peer_list)
+		wg_peer_stop(peer);
 	wg_socket_close(wg);
 	netif_carrier_off(dev);
 	mutex_unlock(&wg->device_update_lock);
 	return 0;
 }
 
-static netdev_tx_t wg_xmit(struct sk_buff *skb, struct net_device *dev)
-{
-	/* No peers can be reached yet: count and drop. */
-	DEV_STATS_INC(dev, tx_dropped);
-	kfree_skb(skb);
-	return NETDEV_TX_OK;
-}
-
 static const struct net_device_ops netdev_ops = {
 	.ndo_open = wg_open,
 	.ndo_stop = wg_stop,
-	.ndo_start_xmit = wg_xmit,
+	.ndo_start_xmit = wg_xmit,	/* send.c */
 	.ndo_get_stats64 = dev_get_tstats64,
 };
+
+/*
+ * static_private changed (or went): the handshake takes it over, every
+ * peer's static-static DH is redone, current sessions may no longer send
+ * and the cookie checker answers to the new public key.
+ */
+void wg_device_identity_changed(struct wg_device *wg)
+{
+	struct wg_peer *peer;
+
+	lockdep_assert_held(&wg->device_update_lock);
+	down_write(&wg->static_identity.lock);
+	wg_noise_static_identity_set(&wg->static_identity,
+				     wg->has_identity ? wg->static_private :
+							NULL);
+	list_for_each_entry(peer, &wg->peer_list, peer_list) {
+		wg_noise_handshake_precompute(&peer->handshake);
+		wg_noise_keypairs_expire(&peer->keypairs);
+	}
+	up_write(&wg->static_identity.lock);
+	wg_cookie_checker_set_public(&wg->cookie_checker,
+				     wg->has_identity ? wg->static_public :
+							NULL);
+}
 
 void wg_device_config_changed(struct wg_device *wg)
 {
@@ -80,10 +113,19 @@ static void wg_destruct(struct net_device *dev)
 
 	mutex_lock(&wg->device_update_lock);
 	wg_socket_close(wg);
+	/* No socket, so no new handshake messages: finish the queued ones. */
+	wg_packet_paths_uninit(wg);
 	wg_peer_remove_all(wg);
 	wg_allowedips_free(&wg->peer_allowedips);
 	memzero_explicit(wg->static_private, sizeof(wg->static_private));
+	down_write(&wg->static_identity.lock);
+	wg_noise_static_identity_clear(&wg->static_identity);
+	up_write(&wg->static_identity.lock);
+	wg_cookie_checker_wipe(&wg->cookie_checker);
 	mutex_unlock(&wg->device_update_lock);
+	destroy_workqueue(wg->handshake_wq);
+	gro_cells_destroy(&wg->gro_cells);
+	wg_ratelimiter_uninit();
 	/* Peers are freed by RCU callbacks; readers of the tables are gone. */
 	synchronize_net();
 	kvfree(wg->index_hashtable);
@@ -102,7 +144,8 @@ static void wg_setup(struct net_device *dev)
 	dev->header_ops = NULL;
 	dev->hard_header_len = 0;
 	dev->addr_len = 0;
-	dev->needed_headroom = 0;
+	dev->needed_headroom = WG_DATA_HEADROOM;
+	dev->needed_tailroom = WG_DATA_TAILROOM;
 	dev->type = ARPHRD_NONE;
 	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
 	dev->priv_flags |= IFF_NO_QUEUE;
@@ -136,15 +179,28 @@ static int wg_newlink(struct net *src_net, struct net_device *dev,
 	wg->index_hashtable = wg_index_hashtable_alloc();
 	if (!wg->peer_hashtable || !wg->index_hashtable)
 		goto err;
+	wg_noise_static_identity_init(&wg->static_identity);
+	wg_cookie_checker_init(&wg->cookie_checker);
+	ret = wg_ratelimiter_init();
+	if (ret < 0)
+		goto err;
+	ret = wg_packet_paths_init(wg);
+	if (ret < 0)
+		goto err_ratelimiter;
 
 	ret = register_netdevice(dev);
 	if (ret < 0)
-		goto err;
+		goto err_paths;
 	/* From here on the destructor undoes the above. */
 	dev->priv_destructor = wg_destruct;
 	list_add(&wg->device_list, &device_list);
 	return 0;
 
+err_paths:
+	destroy_workqueue(wg->handshake_wq);
+	gro_cells_destroy(&wg->gro_cells);
+err_ratelimiter:
+	wg_ratelimiter_uninit();
 err:
 	kvfree(wg->index_hashtable);
 	kvfree(wg->peer_hashtable);

@@ -24,6 +24,7 @@
 #include "netlink.h"
 #include "peer.h"
 #include "peerlookup.h"
+#include "queueing.h"
 #include "socket.h"
 /* Last: it defines WG_KEY_LEN as a macro, messages.h as an enum. */
 #include "wg_genl.h"
@@ -423,7 +424,7 @@ static int set_private_key(struct wg_device *wg, const u8 *key)
 		memzero_explicit(wg->static_private, WG_KEY_LEN);
 		memset(wg->static_public, 0, WG_KEY_LEN);
 		wg->has_identity = false;
-		/* Hook: clear the static identity, expire every session. */
+		wg_device_identity_changed(wg);
 		return 0;
 	}
 
@@ -444,11 +445,7 @@ static int set_private_key(struct wg_device *wg, const u8 *key)
 	memcpy(wg->static_private, private, WG_KEY_LEN);
 	memcpy(wg->static_public, public, WG_KEY_LEN);
 	wg->has_identity = true;
-	/*
-	 * Hook: set the handshake's static identity, recompute each peer's
-	 * static-static DH, expire every session and the cookie checker's
-	 * keys.
-	 */
+	wg_device_identity_changed(wg);
 out:
 	memzero_explicit(private, sizeof(private));
 	return ret;
@@ -591,9 +588,14 @@ static int set_peer(struct wg_device *wg, struct nlattr *attr)
 		}
 	}
 	if (tb[WGPEER_A_PERSISTENT_KEEPALIVE_INTERVAL]) {
-		peer->persistent_keepalive_interval =
-			nla_get_u16(tb[WGPEER_A_PERSISTENT_KEEPALIVE_INTERVAL]);
-		/* Hook: if it was off and the device is up, send one now. */
+		u16 was = peer->persistent_keepalive_interval;
+
+		WRITE_ONCE(peer->persistent_keepalive_interval,
+			   nla_get_u16(tb[WGPEER_A_PERSISTENT_KEEPALIVE_INTERVAL]));
+		/* Turned on while up: announce ourselves now. */
+		if (!was && peer->persistent_keepalive_interval &&
+		    netif_running(wg->dev))
+			wg_packet_send_keepalive(peer);
 	}
 
 out:

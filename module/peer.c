@@ -9,6 +9,57 @@
 #include "device.h"
 #include "peer.h"
 #include "peerlookup.h"
+#include "queueing.h"
+#include "timers.h"
+
+/* A session's last reference went: its index leaves the table. */
+static void keypair_released(struct noise_keypair *keypair)
+{
+	struct wg_peer *peer = keypair->index_entry.peer;
+
+	if (peer)
+		wg_index_hashtable_remove(peer->device->index_hashtable,
+					  &keypair->index_entry);
+}
+
+/* Forget every session and the handshake in progress. */
+static void clear_keys(struct wg_peer *peer)
+{
+	wg_noise_keypairs_clear(&peer->keypairs);
+	wg_noise_handshake_clear(&peer->handshake);
+	wg_index_hashtable_remove(peer->device->index_hashtable,
+				  &peer->handshake_index);
+}
+
+static void clear_keys_worker(struct work_struct *work)
+{
+	struct wg_peer *peer = container_of(work, struct wg_peer,
+					    clear_keys_work);
+
+	clear_keys(peer);
+	wg_peer_put(peer);
+}
+
+/* Process context: the handshake and identity locks sleep. */
+static void init_protocol(struct wg_device *wg, struct wg_peer *peer,
+			  const u8 *public_key, const u8 *preshared_key)
+{
+	down_read(&wg->static_identity.lock);
+	wg_noise_handshake_init(&peer->handshake, &wg->static_identity,
+				public_key, preshared_key);
+	up_read(&wg->static_identity.lock);
+	wg_noise_keypairs_init(&peer->keypairs, keypair_released);
+	wg_cookie_init(&peer->latest_cookie, public_key);
+	INIT_HLIST_NODE(&peer->handshake_index.index_hash);
+	peer->handshake_index.type = WG_INDEX_HANDSHAKE;
+	peer->handshake_index.peer = peer;
+	skb_queue_head_init(&peer->staged_packet_queue);
+	atomic64_set(&peer->last_sent_handshake, 0);
+	INIT_WORK(&peer->transmit_handshake_work,
+		  wg_packet_handshake_send_worker);
+	INIT_WORK(&peer->clear_keys_work, clear_keys_worker);
+	wg_timers_init(peer);
+}
 
 struct wg_peer *wg_peer_create(struct wg_device *wg,
 			       const u8 public_key[WG_KEY_LEN],
@@ -24,6 +75,10 @@ struct wg_peer *wg_peer_create(struct wg_device *wg,
 	peer = kzalloc(sizeof(*peer), GFP_KERNEL);
 	if (!peer)
 		return ERR_PTR(-ENOMEM);
+	if (dst_cache_init(&peer->endpoint_cache, GFP_KERNEL)) {
+		kfree(peer);
+		return ERR_PTR(-ENOMEM);
+	}
 
 	peer->device = wg;
 	memcpy(peer->public_key, public_key, WG_KEY_LEN);
@@ -37,7 +92,7 @@ struct wg_peer *wg_peer_create(struct wg_device *wg,
 	INIT_HLIST_NODE(&peer->pubkey_hash);
 	kref_init(&peer->refcount);
 	peer->internal_id = wg->peer_next_id++;
-	/* Hook: handshake init and precompute, keypairs, timers, queues. */
+	init_protocol(wg, peer, public_key, preshared_key);
 
 	list_add_tail(&peer->peer_list, &wg->peer_list);
 	wg_pubkey_hashtable_add(wg->peer_hashtable, peer);
@@ -50,6 +105,11 @@ static void free_peer_rcu(struct rcu_head *rcu)
 	struct wg_peer *peer = container_of(rcu, struct wg_peer, rcu);
 
 	memzero_explicit(peer->preshared_key, sizeof(peer->preshared_key));
+	/* Nobody can reach the peer any more: wipe without the locks. */
+	memzero_explicit(&peer->handshake, sizeof(peer->handshake));
+	memzero_explicit(&peer->latest_cookie, sizeof(peer->latest_cookie));
+	__skb_queue_purge(&peer->staged_packet_queue);
+	dst_cache_destroy(&peer->endpoint_cache);
 	kfree(peer);
 }
 
@@ -58,7 +118,14 @@ static void release_peer(struct kref *refcount)
 	struct wg_peer *peer = container_of(refcount, struct wg_peer,
 					    refcount);
 
-	/* Hook: wipe the handshake and cookie state here. */
+	/*
+	 * A handshake worker that still held the peer when it was removed
+	 * may have installed sessions since: drop them and their indices.
+	 * May run in softirq, hence no handshake lock here.
+	 */
+	wg_noise_keypairs_clear(&peer->keypairs);
+	wg_index_hashtable_remove(peer->device->index_hashtable,
+				  &peer->handshake_index);
 	call_rcu(&peer->rcu, free_peer_rcu);
 }
 
@@ -68,40 +135,78 @@ void wg_peer_put(struct wg_peer *peer)
 		kref_put(&peer->refcount, release_peer);
 }
 
-/*
- * Unlink the peer from everything that can find it, then drop the
- * creation reference. Holders of other references keep the memory, but
- * see is_dead.
- */
-void wg_peer_remove(struct wg_peer *peer)
+/* Unlink the peer from everything that can find it. */
+static void unlink_peer(struct wg_peer *peer, struct list_head *dead)
 {
 	struct wg_device *wg = peer->device;
 
 	lockdep_assert_held(&wg->device_update_lock);
-	if (peer->is_dead)
-		return;
-	peer->is_dead = true;
-
+	WRITE_ONCE(peer->is_dead, true);
 	wg_allowedips_remove_by_peer(&wg->peer_allowedips, peer);
 	wg_pubkey_hashtable_remove(wg->peer_hashtable, peer);
-	list_del_init(&peer->peer_list);
+	list_move_tail(&peer->peer_list, dead);
 	wg->num_peers--;
-	/*
-	 * Hook: remove the handshake and keypair indices from
-	 * wg->index_hashtable, clear the keypairs, stop the timers and
-	 * flush the queues; after synchronize_net() no packet path still
-	 * holds the peer without a reference.
-	 */
-	wg_device_config_changed(wg);
+}
+
+/*
+ * After a grace period since is_dead was set nothing re-arms a timer or
+ * queues work for the peer: stop what runs, drop what waits, and the
+ * creation reference.
+ */
+static void stop_peer(struct wg_peer *peer)
+{
+	list_del_init(&peer->peer_list);
+	wg_timers_stop(peer);
+	if (cancel_work_sync(&peer->transmit_handshake_work))
+		wg_peer_put(peer);
+	if (cancel_work_sync(&peer->clear_keys_work))
+		wg_peer_put(peer);
+	wg_packet_purge_staged_packets(peer);
+	clear_keys(peer);
 	wg_peer_put(peer);
+}
+
+/*
+ * Holders of other references keep the memory, but see is_dead.
+ */
+void wg_peer_remove(struct wg_peer *peer)
+{
+	struct wg_device *wg = peer->device;
+	LIST_HEAD(dead);
+
+	lockdep_assert_held(&wg->device_update_lock);
+	if (peer->is_dead)
+		return;
+	unlink_peer(peer, &dead);
+	wg_device_config_changed(wg);
+	synchronize_net();
+	stop_peer(peer);
 }
 
 void wg_peer_remove_all(struct wg_device *wg)
 {
 	struct wg_peer *peer, *tmp;
+	LIST_HEAD(dead);
 
+	lockdep_assert_held(&wg->device_update_lock);
+	if (list_empty(&wg->peer_list))
+		return;
 	list_for_each_entry_safe(peer, tmp, &wg->peer_list, peer_list)
-		wg_peer_remove(peer);
+		unlink_peer(peer, &dead);
+	wg_device_config_changed(wg);
+	/* One grace period for all of them. */
+	synchronize_net();
+	list_for_each_entry_safe(peer, tmp, &dead, peer_list)
+		stop_peer(peer);
+}
+
+/* Stop talking to the peer until the device comes up again. */
+void wg_peer_stop(struct wg_peer *peer)
+{
+	wg_timers_stop(peer);
+	wg_packet_purge_staged_packets(peer);
+	clear_keys(peer);
+	atomic64_set(&peer->last_sent_handshake, 0);
 }
 
 void wg_peer_set_endpoint(struct wg_peer *peer,
@@ -109,6 +214,7 @@ void wg_peer_set_endpoint(struct wg_peer *peer,
 {
 	write_lock_bh(&peer->endpoint_lock);
 	peer->endpoint = *endpoint;
+	dst_cache_reset(&peer->endpoint_cache);
 	write_unlock_bh(&peer->endpoint_lock);
 }
 
@@ -119,13 +225,14 @@ void wg_peer_get_endpoint(struct wg_peer *peer, struct wg_endpoint *endpoint)
 	read_unlock_bh(&peer->endpoint_lock);
 }
 
-/* NULL or all zero clears it. Hook: hand it to the handshake state. */
+/* NULL clears it; the handshake state gets its own copy. */
 void wg_peer_set_preshared_key(struct wg_peer *peer, const u8 *key)
 {
 	if (key)
 		memcpy(peer->preshared_key, key, WG_KEY_LEN);
 	else
 		memzero_explicit(peer->preshared_key, WG_KEY_LEN);
+	wg_noise_handshake_set_psk(&peer->handshake, key);
 }
 
 void wg_peer_get_last_handshake(struct wg_peer *peer,

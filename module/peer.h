@@ -21,17 +21,34 @@
 #include <linux/time64.h>
 #include <linux/types.h>
 
+#include <linux/skbuff.h>
+#include <linux/timer.h>
+#include <linux/workqueue.h>
+#include <net/dst_cache.h>
+
+#include "cookie.h"
 #include "messages.h"
+#include "noise.h"
+#include "peerlookup.h"
 
 struct wg_device;
 
-/* Where a peer is reached; sa_family is AF_UNSPEC when unknown. */
+/*
+ * Where a peer is reached; sa_family is AF_UNSPEC when unknown. The
+ * local address it last reached us at (zero when unknown) is the source
+ * of what we send back, so replies leave from the address it talks to.
+ */
 struct wg_endpoint {
 	union {
 		struct sockaddr addr;
 		struct sockaddr_in addr4;
 		struct sockaddr_in6 addr6;
 	};
+	union {
+		struct in_addr src4;
+		struct in6_addr src6;
+	};
+	int src_if4;	/* the interface src4 was seen on */
 };
 
 struct wg_peer {
@@ -54,13 +71,31 @@ struct wg_peer {
 	struct timespec64 last_handshake;
 	seqlock_t last_handshake_lock;
 
-	/*
-	 * Hooks for the protocol, wired in later: the noise_handshake and
-	 * noise_keypairs of this peer with their wg_index_entry in the
-	 * device's index hashtable, the cookie state, the timers, and the
-	 * staged/tx/rx queues. wg_peer_remove() is where they will be
-	 * stopped and flushed, wg_peer_put()'s release where they are wiped.
-	 */
+	/* The protocol: handshake, sessions and the cookie it gave us. */
+	struct noise_handshake handshake;
+	struct noise_keypairs keypairs;
+	struct wg_cookie latest_cookie;
+	/* The handshake's entry in the device's index hashtable. */
+	struct wg_index_entry handshake_index;
+	/* Routes to the endpoint; reset whenever the endpoint moves. */
+	struct dst_cache endpoint_cache;
+
+	/* Packets waiting for a session, at most MAX_STAGED_PACKETS. */
+	struct sk_buff_head staged_packet_queue;
+	/* Boot-time ns of the last initiation sent; 0: never. */
+	atomic64_t last_sent_handshake;
+	struct work_struct transmit_handshake_work;
+	struct work_struct clear_keys_work;
+
+	/* Timers (timers.c); armed only while !is_dead and the device is up. */
+	struct timer_list timer_retransmit_handshake;
+	struct timer_list timer_send_keepalive;
+	struct timer_list timer_new_handshake;
+	struct timer_list timer_zero_key_material;
+	struct timer_list timer_persistent_keepalive;
+	unsigned int timer_handshake_attempts;
+	bool timer_need_another_keepalive;
+	bool sent_lastminute_handshake;
 
 	/* Under the device's device_update_lock. */
 	struct list_head peer_list;		/* in wg_device.peer_list */
@@ -78,6 +113,7 @@ struct wg_peer *wg_peer_create(struct wg_device *wg,
 			       const u8 preshared_key[WG_KEY_LEN]);
 void wg_peer_remove(struct wg_peer *peer);
 void wg_peer_remove_all(struct wg_device *wg);
+void wg_peer_stop(struct wg_peer *peer);
 
 /* Take a reference unless the last one is already gone. */
 static inline struct wg_peer *wg_peer_get_maybe_zero(struct wg_peer *peer)

@@ -18,6 +18,7 @@
 #include <net/udp_tunnel.h>
 
 #include "device.h"
+#include "queueing.h"
 #include "socket.h"
 
 static struct sock *sock_of(struct wg_device *wg, struct sock __rcu **slot)
@@ -29,24 +30,13 @@ static struct sock *sock_of(struct wg_device *wg, struct sock __rcu **slot)
 /* How often to retry a random port that is free for IPv4 but not IPv6. */
 #define WG_SOCKET_PORT_TRIES 100
 
-/*
- * Every datagram for our port. Until the receive path exists it is
- * consumed and dropped here. Returning 0 tells UDP we took it.
- */
-static int wg_receive(struct sock *sk, struct sk_buff *skb)
-{
-	/* Hook: hand @skb to the receive path (handshake or data queue). */
-	kfree_skb(skb);
-	return 0;
-}
-
 static int create_socket(struct wg_device *wg, int family, u16 port,
 			 struct sock **skp)
 {
 	struct udp_tunnel_sock_cfg tunnel = {
 		.sk_user_data = wg,
 		.encap_type = 1,	/* any nonzero type: encap_rcv sees all */
-		.encap_rcv = wg_receive,
+		.encap_rcv = wg_packet_receive,	/* receive.c */
 	};
 	struct udp_port_cfg cfg = {
 		.family = family,

@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Receiving: every datagram on our port is checked for a known type and
+ * its exact size. Handshake messages wait in a bounded queue for the
+ * device's handshake worker (the handshake state sleeps on its lock);
+ * data messages are authenticated and decrypted in place right here in
+ * softirq and handed to the stack through GRO cells.
+ *
+ * Nothing received is answered except valid handshakes and, under load,
+ * initiations with a good mac1 (with a cookie reply). Every drop is
+ * counted on the device.
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/scatterlist.h>
+#include <linux/udp.h>
+#include <net/inet_ecn.h>
+#include <net/ip_tunnels.h>
+
+#include "device.h"
+#include "peer.h"
+#include "queueing.h"
+#include "ratelimiter.h"
+#include "timers.h"
+
+#define WG_MAX_SG (MAX_SKB_FRAGS + 8)
+
+/* The type of a well-formed message, MESSAGE_INVALID otherwise. */
+static enum wg_message_type classify(struct sk_buff *skb)
+{
+	struct wg_msg_header header;
+
+	if (skb->len < sizeof(header) ||
+	    skb_copy_bits(skb, 0, &header, sizeof(header)))
+		return MESSAGE_INVALID;
+	switch (le32_to_cpu(header.type)) {
+	case MESSAGE_HANDSHAKE_INITIATION:
+		if (skb->len == sizeof(struct wg_msg_initiation))
+			return MESSAGE_HANDSHAKE_INITIATION;
+		break;
+	case MESSAGE_HANDSHAKE_RESPONSE:
+		if (skb->len == sizeof(struct wg_msg_response))
+			return MESSAGE_HANDSHAKE_RESPONSE;
+		break;
+	case MESSAGE_HANDSHAKE_COOKIE:
+		if (skb->len == sizeof(struct wg_msg_cookie))
+			return MESSAGE_HANDSHAKE_COOKIE;
+		break;
+	case MESSAGE_DATA:
+		if (skb->len >= WG_DATA_OVERHEAD)
+			return MESSAGE_DATA;
+		break;
+	}
+	return MESSAGE_INVALID;
+}
+
+/* Handshakes ------------------------------------------------------------ */
+
+/* More than 1/8 of the queue waiting now, or so within the last second. */
+static bool under_load(struct wg_device *wg)
+{
+	unsigned long last;
+
+	if (skb_queue_len(&wg->handshake_queue) >=
+	    MAX_QUEUED_INCOMING_HANDSHAKES / 8) {
+		WRITE_ONCE(wg->last_under_load, jiffies);
+		return true;
+	}
+	last = READ_ONCE(wg->last_under_load);
+	return last && time_before(jiffies, last + HZ);
+}
+
+static void count_rx(struct wg_peer *peer, unsigned int len)
+{
+	atomic64_add(len, &peer->rx_bytes);
+}
+
+static void consume_cookie(struct wg_device *wg, struct sk_buff *skb)
+{
+	const struct wg_msg_cookie *msg = (const void *)skb->data;
+	struct wg_peer *peer;
+
+	if (!wg_index_hashtable_lookup(wg->index_hashtable,
+				       WG_INDEX_HANDSHAKE | WG_INDEX_KEYPAIR,
+				       le32_to_cpu(msg->receiver), &peer))
+		goto drop;
+	if (!wg_cookie_consume_reply(&peer->latest_cookie, msg)) {
+		wg_peer_put(peer);
+		goto drop;
+	}
+	wg_peer_put(peer);
+	return;
+drop:
+	DEV_STATS_INC(wg->dev, rx_dropped);
+}
+
+static void consume_initiation(struct wg_device *wg, struct sk_buff *skb)
+{
+	const struct wg_msg_initiation *msg = (const void *)skb->data;
+	struct noise_initiation_scratch scratch;
+	struct wg_peer *peer;
+
+	if (!wg_noise_initiation_open(&scratch, msg, &wg->static_identity))
+		goto drop;
+	peer = wg_pubkey_hashtable_lookup(wg->peer_hashtable,
+					  scratch.remote_static);
+	if (!peer) {
+		wg_noise_initiation_forget(&scratch);
+		goto drop;
+	}
+	if (!wg_noise_initiation_finish(&scratch, msg, &peer->handshake)) {
+		wg_peer_put(peer);
+		goto drop;
+	}
+	wg_peer_roam(peer, skb);
+	count_rx(peer, skb->len);
+	wg_timers_any_authenticated_packet_received(peer);
+	wg_timers_any_authenticated_packet_traversal(peer);
+	wg_packet_send_handshake_response(peer);
+	wg_peer_put(peer);
+	return;
+drop:
+	DEV_STATS_INC(wg->dev, rx_dropped);
+}
+
+static void consume_response(struct wg_device *wg, struct sk_buff *skb)
+{
+	const struct wg_msg_response *msg = (const void *)skb->data;
+	struct noise_keypair *keypair;
+	struct wg_peer *peer;
+
+	if (!wg_index_hashtable_lookup(wg->index_hashtable, WG_INDEX_HANDSHAKE,
+				       le32_to_cpu(msg->receiver), &peer))
+		goto drop;
+	if (!wg_noise_consume_response(msg, &peer->handshake)) {
+		wg_peer_put(peer);
+		goto drop;
+	}
+	wg_peer_roam(peer, skb);
+	count_rx(peer, skb->len);
+	wg_timers_any_authenticated_packet_received(peer);
+	wg_timers_any_authenticated_packet_traversal(peer);
+
+	keypair = wg_noise_begin_session(&peer->handshake, &peer->keypairs);
+	if (keypair) {
+		keypair->index_entry.peer = peer;
+		wg_index_hashtable_replace(wg->index_hashtable,
+					   &peer->handshake_index,
+					   &keypair->index_entry);
+		wg_noise_keypair_put(keypair);
+		wg_timers_session_derived(peer);
+		wg_timers_handshake_complete(peer);
+		/* The responder waits for proof we have the keys: send. */
+		wg_packet_send_keepalive(peer);
+	}
+	wg_peer_put(peer);
+	return;
+drop:
+	DEV_STATS_INC(wg->dev, rx_dropped);
+}
+
+static void receive_handshake(struct wg_device *wg, struct sk_buff *skb)
+{
+	enum wg_message_type type = le32_to_cpu(*(__le32 *)skb->data);
+	struct wg_cookie_source src = { 0 };
+	enum wg_cookie_mac_state mac;
+	struct wg_endpoint from;
+	bool loaded;
+
+	if (type == MESSAGE_HANDSHAKE_COOKIE) {
+		consume_cookie(wg, skb);
+		return;
+	}
+	if (!wg_endpoint_from_skb(&from, skb))
+		goto drop;
+	if (from.addr.sa_family == AF_INET) {
+		src.addr = (const u8 *)&from.addr4.sin_addr;
+		src.addr_len = 4;
+		src.port = from.addr4.sin_port;
+	} else {
+		src.addr = (const u8 *)&from.addr6.sin6_addr;
+		src.addr_len = 16;
+		src.port = from.addr6.sin6_port;
+	}
+
+	loaded = under_load(wg);
+	mac = wg_cookie_validate(&wg->cookie_checker, skb->data, skb->len,
+				 loaded, &src);
+	if (mac == WG_COOKIE_MAC_INVALID)
+		goto drop;
+	if (loaded) {
+		if (mac != WG_COOKIE_MAC2_VALID) {
+			wg_packet_send_cookie_reply(wg, skb);
+			return;
+		}
+		if (!wg_ratelimiter_allow(READ_ONCE(wg->creating_net),
+					  from.addr.sa_family, src.addr))
+			goto drop;
+	}
+
+	if (type == MESSAGE_HANDSHAKE_INITIATION)
+		consume_initiation(wg, skb);
+	else
+		consume_response(wg, skb);
+	return;
+drop:
+	DEV_STATS_INC(wg->dev, rx_dropped);
+}
+
+static void handshake_worker(struct work_struct *work)
+{
+	struct wg_device *wg = container_of(work, struct wg_device,
+					    handshake_work);
+	struct sk_buff *skb;
+
+	while ((skb = skb_dequeue(&wg->handshake_queue)) != NULL) {
+		receive_handshake(wg, skb);
+		consume_skb(skb);
+		cond_resched();
+	}
+}
+
+/* Softirq: park a handshake message for the worker. */
+static void queue_handshake(struct wg_device *wg, struct sk_buff *skb)
+{
+	if (skb_queue_len(&wg->handshake_queue) >=
+	    MAX_QUEUED_INCOMING_HANDSHAKES || skb_linearize(skb))
+		goto drop;
+	/* The route it came by is not needed, and may not outlive RCU. */
+	skb_dst_drop(skb);
+	skb_queue_tail(&wg->handshake_queue, skb);
+	queue_work(wg->handshake_wq, &wg->handshake_work);
+	return;
+drop:
+	DEV_STATS_INC(wg->dev, rx_dropped);
+	kfree_skb(skb);
+}
+
+/* Data ------------------------------------------------------------------ */
+
+/* Length of the inner IP packet at the start of @skb, or 0 if none fits. */
+static unsigned int inner_len(struct sk_buff *skb, __be16 *proto)
+{
+	unsigned int len;
+
+	if (!pskb_may_pull(skb, sizeof(struct iphdr)))
+		return 0;
+	if (ip_hdr(skb)->version == 4) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		len = ntohs(iph->tot_len);
+		if (iph->ihl < 5 || len < iph->ihl * 4 || len > skb->len)
+			return 0;
+		*proto = htons(ETH_P_IP);
+		return len;
+	}
+	if (ip_hdr(skb)->version == 6 &&
+	    pskb_may_pull(skb, sizeof(struct ipv6hdr))) {
+		len = ntohs(ipv6_hdr(skb)->payload_len) +
+		      sizeof(struct ipv6hdr);
+		if (len > skb->len)
+			return 0;
+		*proto = htons(ETH_P_IPV6);
+		return len;
+	}
+	return 0;
+}
+
+static u8 outer_dsfield(struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP))
+		return ip_hdr(skb)->tos;
+	return ipv6_get_dsfield(ipv6_hdr(skb));
+}
+
+/* Decrypt @skb, a data message, in place; the tag and header stay. */
+static bool open_data(struct sk_buff *skb, struct noise_keypair *keypair,
+		      u64 counter)
+{
+	struct scatterlist sg[WG_MAX_SG];
+	unsigned int sealed = skb->len - sizeof(struct wg_msg_data);
+	struct sk_buff *trailer;
+	int nfrags;
+
+	nfrags = skb_cow_data(skb, 0, &trailer);
+	if (unlikely(nfrags < 0 || nfrags > ARRAY_SIZE(sg)))
+		return false;
+	sg_init_table(sg, nfrags);
+	if (skb_to_sgvec(skb, sg, sizeof(struct wg_msg_data), sealed) <= 0)
+		return false;
+	return wg_noise_decrypt_sg(keypair, sg, sealed, counter);
+}
+
+/* Hand an authenticated inner packet of @peer to the stack. */
+static void deliver(struct wg_device *wg, struct wg_peer *peer,
+		    struct sk_buff *skb, u8 outer_ds, bool xnet)
+{
+	struct net_device *dev = wg->dev;
+	struct wg_peer *owner;
+	unsigned int len;
+	__be16 proto = 0;
+
+	skb_reset_network_header(skb);
+	len = inner_len(skb, &proto);
+	if (unlikely(!len) || pskb_trim(skb, len)) {
+		DEV_STATS_INC(dev, rx_length_errors);
+		DEV_STATS_INC(dev, rx_errors);
+		goto drop;
+	}
+	skb->protocol = proto;
+
+	/* Only the peer that owns the source address may send from it. */
+	rcu_read_lock_bh();
+	owner = wg_allowedips_lookup_src(&wg->peer_allowedips, skb);
+	rcu_read_unlock_bh();
+	wg_peer_put(owner);
+	if (unlikely(owner != peer)) {
+		DEV_STATS_INC(dev, rx_errors);
+		goto drop;
+	}
+	if (unlikely(INET_ECN_decapsulate(skb, outer_ds,
+					  proto == htons(ETH_P_IP) ?
+					  ip_hdr(skb)->tos :
+					  ipv6_get_dsfield(ipv6_hdr(skb))) > 1)) {
+		DEV_STATS_INC(dev, rx_frame_errors);
+		DEV_STATS_INC(dev, rx_errors);
+		goto drop;
+	}
+
+	skb_scrub_packet(skb, xnet);
+	skb->dev = dev;
+	skb->pkt_type = PACKET_HOST;
+	skb_reset_mac_header(skb);
+	skb_reset_transport_header(skb);
+	/* Authenticated: nothing in it can have been damaged on the way. */
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	skb->csum_level = ~0;
+	len = skb->len;
+	if (likely(gro_cells_receive(&wg->gro_cells, skb) == NET_RX_SUCCESS))
+		dev_sw_netstats_rx_add(dev, len);
+	else
+		DEV_STATS_INC(dev, rx_dropped);
+	return;
+drop:
+	kfree_skb(skb);
+}
+
+static void receive_data(struct wg_device *wg, struct sock *sk,
+			 struct sk_buff *skb)
+{
+	struct net_device *dev = wg->dev;
+	struct noise_keypair *keypair = NULL;
+	struct wg_index_entry *entry;
+	const struct wg_msg_data *hdr;
+	unsigned int message_len = skb->len;
+	struct wg_peer *peer;
+	u8 outer_ds;
+	u64 counter;
+
+	if (unlikely(!pskb_may_pull(skb, sizeof(*hdr))))
+		goto drop_silent;
+	hdr = (const void *)skb->data;
+	counter = le64_to_cpu(hdr->counter);
+	outer_ds = outer_dsfield(skb);
+
+	rcu_read_lock_bh();
+	entry = wg_index_hashtable_lookup(wg->index_hashtable, WG_INDEX_KEYPAIR,
+					  le32_to_cpu(hdr->receiver), &peer);
+	if (entry)
+		keypair = wg_noise_keypair_get(container_of(entry,
+							    struct noise_keypair,
+							    index_entry));
+	rcu_read_unlock_bh();
+	if (unlikely(!entry))
+		goto drop_silent;
+	if (unlikely(!keypair))
+		goto drop_peer;
+	if (unlikely(!wg_noise_keypair_receive_allowed(keypair) ||
+		     wg_replay_too_old(&keypair->receiving_counter, counter)))
+		goto drop_peer;
+	if (unlikely(!open_data(skb, keypair, counter)))
+		goto drop_peer;
+	if (unlikely(!wg_replay_check_and_update(&keypair->receiving_counter,
+						 counter)))
+		goto drop_peer;
+
+	/* Authenticated from here on. */
+	if (wg_noise_received_with_keypair(&peer->keypairs, keypair)) {
+		wg_timers_handshake_complete(peer);
+		wg_packet_send_staged_packets(peer);
+	}
+	wg_peer_roam(peer, skb);
+	count_rx(peer, message_len);
+	wg_timers_any_authenticated_packet_received(peer);
+	wg_timers_any_authenticated_packet_traversal(peer);
+	if (unlikely(wg_noise_keypair_rekey_on_receive(keypair) &&
+		     !peer->sent_lastminute_handshake)) {
+		peer->sent_lastminute_handshake = true;
+		wg_packet_send_queued_handshake_initiation(peer, false);
+	}
+	wg_noise_keypair_put(keypair);
+
+	if (pskb_trim(skb, skb->len - WG_AUTHTAG_LEN))
+		goto drop_peer_nokey;
+	__skb_pull(skb, sizeof(*hdr));
+	if (!skb->len) {
+		/* A keepalive: it already did its work. */
+		consume_skb(skb);
+		wg_peer_put(peer);
+		return;
+	}
+	wg_timers_data_received(peer);
+	deliver(wg, peer, skb, outer_ds,
+		!net_eq(sock_net(sk), dev_net(dev)));
+	wg_peer_put(peer);
+	return;
+
+drop_peer:
+	wg_noise_keypair_put(keypair);
+drop_peer_nokey:
+	wg_peer_put(peer);
+drop_silent:
+	DEV_STATS_INC(dev, rx_dropped);
+	kfree_skb(skb);
+}
+
+/* Entry --------------------------------------------------------------- */
+
+int wg_packet_receive(struct sock *sk, struct sk_buff *skb)
+{
+	struct wg_device *wg = rcu_dereference_sk_user_data(sk);
+
+	if (unlikely(!wg)) {
+		kfree_skb(skb);
+		return 0;
+	}
+	if (unlikely(!pskb_may_pull(skb, sizeof(struct udphdr))))
+		goto drop;
+	__skb_pull(skb, sizeof(struct udphdr));
+
+	switch (classify(skb)) {
+	case MESSAGE_HANDSHAKE_INITIATION:
+	case MESSAGE_HANDSHAKE_RESPONSE:
+	case MESSAGE_HANDSHAKE_COOKIE:
+		queue_handshake(wg, skb);
+		return 0;
+	case MESSAGE_DATA:
+		receive_data(wg, sk, skb);
+		return 0;
+	default:
+		break;
+	}
+drop:
+	DEV_STATS_INC(wg->dev, rx_errors);
+	DEV_STATS_INC(wg->dev, rx_length_errors);
+	kfree_skb(skb);
+	return 0;
+}
+
+int wg_packet_paths_init(struct wg_device *wg)
+{
+	int ret;
+
+	skb_queue_head_init(&wg->handshake_queue);
+	INIT_WORK(&wg->handshake_work, handshake_worker);
+	wg->handshake_wq = alloc_workqueue("wg-%s", WQ_UNBOUND | WQ_FREEZABLE,
+					   0, wg->dev->name);
+	if (!wg->handshake_wq)
+		return -ENOMEM;
+	ret = gro_cells_init(&wg->gro_cells, wg->dev);
+	if (ret < 0) {
+		destroy_workqueue(wg->handshake_wq);
+		return ret;
+	}
+	return 0;
+}
+
+/* After the sockets are closed: nothing can queue more work. */
+void wg_packet_paths_uninit(struct wg_device *wg)
+{
+	flush_workqueue(wg->handshake_wq);
+	skb_queue_purge(&wg->handshake_queue);
+}

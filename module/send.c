@@ -1,0 +1,600 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sending: packets from the stack are staged per peer until a session
+ * exists, then encrypted in place and sent over UDP to the peer's
+ * endpoint; handshake messages and cookie replies go out the same way.
+ *
+ * The data path runs with BH disabled and reads the sockets, the
+ * endpoint and the current keypair under RCU / endpoint_lock. Handshake
+ * messages are built in process context (the device workqueue) because
+ * the handshake state sleeps on its lock.
+ */
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/scatterlist.h>
+#include <linux/timekeeping.h>
+#include <linux/udp.h>
+#include <net/icmp.h>
+#include <net/inet_ecn.h>
+#include <net/ip_tunnels.h>
+#include <net/ipv6_stubs.h>
+#include <net/route.h>
+#include <net/udp_tunnel.h>
+
+#include "compat.h"
+#include "device.h"
+#include "peer.h"
+#include "queueing.h"
+#include "timers.h"
+
+/* Scatterlist entries we are willing to put on the stack for one packet. */
+#define WG_MAX_SG (MAX_SKB_FRAGS + 8)
+
+/* Where to send, with the route cache of the peer if there is one. */
+struct wg_route {
+	struct wg_endpoint endpoint;
+	struct dst_cache *cache;
+	struct wg_peer *peer;	/* NULL for replies to strangers */
+};
+
+static void forget_src(struct wg_route *route)
+{
+	if (route->peer)
+		wg_peer_clear_src(route->peer);
+	memset(&route->endpoint.src6, 0, sizeof(route->endpoint.src6));
+	route->endpoint.src_if4 = 0;
+}
+
+static bool crosses_netns(struct wg_device *wg, struct sock *sk)
+{
+	return !net_eq(sock_net(sk), dev_net(wg->dev));
+}
+
+static int send4(struct wg_device *wg, struct sk_buff *skb,
+		 struct wg_route *route, u8 ds)
+{
+	struct wg_endpoint *ep = &route->endpoint;
+	struct flowi4 fl = {
+		.saddr = ep->src4.s_addr,
+		.daddr = ep->addr4.sin_addr.s_addr,
+		.fl4_dport = ep->addr4.sin_port,
+		.flowi4_mark = wg->fwmark,
+		.flowi4_proto = IPPROTO_UDP,
+	};
+	struct rtable *rt = NULL;
+	struct sock *sk;
+	int ret = 0;
+
+	rcu_read_lock_bh();
+	sk = rcu_dereference_bh(wg->sock4);
+	if (unlikely(!sk)) {
+		ret = -ENONET;
+		goto err;
+	}
+	fl.fl4_sport = inet_sk(sk)->inet_sport;
+	if (route->cache)
+		rt = dst_cache_get_ip4(route->cache, &fl.saddr);
+	if (!rt) {
+		rt = ip_route_output_flow(sock_net(sk), &fl, sk);
+		if (IS_ERR(rt) && fl.saddr) {
+			/* That address is gone from this host: let it pick. */
+			forget_src(route);
+			fl.saddr = 0;
+			rt = ip_route_output_flow(sock_net(sk), &fl, sk);
+		}
+		if (IS_ERR(rt)) {
+			ret = PTR_ERR(rt);
+			goto err;
+		}
+		if (unlikely(rt->dst.dev == wg->dev)) {
+			/* Our own packets would come back to us: a loop. */
+			ip_rt_put(rt);
+			ret = -ELOOP;
+			goto err;
+		}
+		if (route->cache)
+			dst_cache_set_ip4(route->cache, &rt->dst, fl.saddr);
+	}
+	skb->ignore_df = 1;
+	udp_tunnel_xmit_skb(rt, sk, skb, fl.saddr, fl.daddr, ds,
+			    ip4_dst_hoplimit(&rt->dst), 0, fl.fl4_sport,
+			    fl.fl4_dport, crosses_netns(wg, sk), false);
+	rcu_read_unlock_bh();
+	return 0;
+err:
+	rcu_read_unlock_bh();
+	kfree_skb(skb);
+	return ret;
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+static int send6(struct wg_device *wg, struct sk_buff *skb,
+		 struct wg_route *route, u8 ds)
+{
+	struct wg_endpoint *ep = &route->endpoint;
+	struct flowi6 fl = {
+		.saddr = ep->src6,
+		.daddr = ep->addr6.sin6_addr,
+		.fl6_dport = ep->addr6.sin6_port,
+		.flowi6_mark = wg->fwmark,
+		.flowi6_oif = ep->addr6.sin6_scope_id,
+		.flowi6_proto = IPPROTO_UDP,
+	};
+	struct dst_entry *dst = NULL;
+	struct sock *sk;
+	int ret = 0;
+
+	rcu_read_lock_bh();
+	sk = rcu_dereference_bh(wg->sock6);
+	if (unlikely(!sk)) {
+		ret = -ENONET;
+		goto err;
+	}
+	fl.fl6_sport = inet_sk(sk)->inet_sport;
+	if (route->cache)
+		dst = dst_cache_get_ip6(route->cache, &fl.saddr);
+	if (!dst) {
+		if (!ipv6_addr_any(&fl.saddr) &&
+		    !ipv6_chk_addr(sock_net(sk), &fl.saddr, NULL, 0)) {
+			forget_src(route);
+			fl.saddr = in6addr_any;
+		}
+		dst = ipv6_stub->ipv6_dst_lookup_flow(sock_net(sk), sk, &fl,
+						      NULL);
+		if (IS_ERR(dst)) {
+			ret = PTR_ERR(dst);
+			goto err;
+		}
+		if (unlikely(dst->dev == wg->dev)) {
+			dst_release(dst);
+			ret = -ELOOP;
+			goto err;
+		}
+		if (route->cache)
+			dst_cache_set_ip6(route->cache, dst, &fl.saddr);
+	}
+	skb->ignore_df = 1;
+	udp_tunnel6_xmit_skb(dst, sk, skb, skb->dev, &fl.saddr, &fl.daddr, ds,
+			     ip6_dst_hoplimit(dst), 0, fl.fl6_sport,
+			     fl.fl6_dport, false);
+	rcu_read_unlock_bh();
+	return 0;
+err:
+	rcu_read_unlock_bh();
+	kfree_skb(skb);
+	return ret;
+}
+#else
+static int send6(struct wg_device *wg, struct sk_buff *skb,
+		 struct wg_route *route, u8 ds)
+{
+	kfree_skb(skb);
+	return -EAFNOSUPPORT;
+}
+#endif
+
+/* Consumes @skb, whose data is a whole WireGuard message. */
+static int send_skb(struct wg_device *wg, struct sk_buff *skb,
+		    struct wg_route *route, u8 ds)
+{
+	skb_reset_inner_headers(skb);
+	if (route->endpoint.addr.sa_family == AF_INET)
+		return send4(wg, skb, route, ds);
+	if (route->endpoint.addr.sa_family == AF_INET6)
+		return send6(wg, skb, route, ds);
+	kfree_skb(skb);
+	return -EDESTADDRREQ;
+}
+
+static void route_to_peer(struct wg_route *route, struct wg_peer *peer)
+{
+	wg_peer_get_endpoint(peer, &route->endpoint);
+	route->cache = &peer->endpoint_cache;
+	route->peer = peer;
+}
+
+/* Send a copy of @buf (a handshake message) to @peer. */
+static void send_buffer_to_peer(struct wg_peer *peer, const void *buf,
+				size_t len)
+{
+	struct wg_route route;
+	struct sk_buff *skb;
+
+	skb = alloc_skb(WG_DATA_HEADROOM + LL_MAX_HEADER + len, GFP_ATOMIC);
+	if (unlikely(!skb))
+		return;
+	skb_reserve(skb, WG_DATA_HEADROOM + LL_MAX_HEADER);
+	skb_put_data(skb, buf, len);
+	route_to_peer(&route, peer);
+	if (!send_skb(peer->device, skb, &route, 0))
+		atomic64_add(len, &peer->tx_bytes);
+}
+
+static bool initiation_due(struct wg_peer *peer)
+{
+	u64 last = atomic64_read(&peer->last_sent_handshake);
+
+	return !last || wg_noise_birthdate_expired(last, REKEY_TIMEOUT);
+}
+
+/* Process context: the handshake state sleeps on its lock. */
+void wg_packet_send_handshake_initiation(struct wg_peer *peer)
+{
+	struct wg_device *wg = peer->device;
+	struct wg_msg_initiation msg;
+	u32 index;
+
+	if (!initiation_due(peer) || READ_ONCE(peer->is_dead))
+		return;
+	atomic64_set(&peer->last_sent_handshake,
+		     ktime_get_coarse_boottime_ns());
+	index = wg_index_hashtable_insert(wg->index_hashtable,
+					  &peer->handshake_index);
+	if (!wg_noise_create_initiation(&msg, &peer->handshake, index)) {
+		/* No identity, or a peer we can never complete with. */
+		wg_index_hashtable_remove(wg->index_hashtable,
+					  &peer->handshake_index);
+		return;
+	}
+	wg_cookie_add_macs(&peer->latest_cookie, &msg, sizeof(msg));
+	wg_timers_any_authenticated_packet_traversal(peer);
+	wg_timers_any_authenticated_packet_sent(peer);
+	send_buffer_to_peer(peer, &msg, sizeof(msg));
+	wg_timers_handshake_initiated(peer);
+}
+
+void wg_packet_handshake_send_worker(struct work_struct *work)
+{
+	struct wg_peer *peer = container_of(work, struct wg_peer,
+					    transmit_handshake_work);
+
+	wg_packet_send_handshake_initiation(peer);
+	wg_peer_put(peer);
+}
+
+/*
+ * From any context: have the workqueue send an initiation unless one went
+ * out less than REKEY_TIMEOUT ago. A retry keeps the attempt count.
+ */
+void wg_packet_send_queued_handshake_initiation(struct wg_peer *peer,
+						bool is_retry)
+{
+	if (!is_retry)
+		peer->timer_handshake_attempts = 0;
+
+	rcu_read_lock_bh();
+	if (!initiation_due(peer) || READ_ONCE(peer->is_dead))
+		goto out;
+	wg_peer_get(peer);
+	if (!queue_work(peer->device->handshake_wq,
+			&peer->transmit_handshake_work))
+		wg_peer_put(peer);
+out:
+	rcu_read_unlock_bh();
+}
+
+/* Process context, after the initiation was consumed. */
+void wg_packet_send_handshake_response(struct wg_peer *peer)
+{
+	struct wg_device *wg = peer->device;
+	struct noise_keypair *keypair;
+	struct wg_msg_response msg;
+	u32 index;
+
+	atomic64_set(&peer->last_sent_handshake,
+		     ktime_get_coarse_boottime_ns());
+	index = wg_index_hashtable_insert(wg->index_hashtable,
+					  &peer->handshake_index);
+	if (!wg_noise_create_response(&msg, &peer->handshake, index))
+		goto fail;
+	wg_cookie_add_macs(&peer->latest_cookie, &msg, sizeof(msg));
+	keypair = wg_noise_begin_session(&peer->handshake, &peer->keypairs);
+	if (!keypair)
+		goto fail;
+	/* The session takes over the handshake's index. */
+	keypair->index_entry.peer = peer;
+	wg_index_hashtable_replace(wg->index_hashtable,
+				   &peer->handshake_index,
+				   &keypair->index_entry);
+	wg_noise_keypair_put(keypair);
+	wg_timers_session_derived(peer);
+	wg_timers_handshake_complete(peer);
+	wg_timers_any_authenticated_packet_traversal(peer);
+	wg_timers_any_authenticated_packet_sent(peer);
+	send_buffer_to_peer(peer, &msg, sizeof(msg));
+	return;
+fail:
+	wg_index_hashtable_remove(wg->index_hashtable, &peer->handshake_index);
+}
+
+/* Process context: answer @in_skb, a handshake message, with a cookie. */
+void wg_packet_send_cookie_reply(struct wg_device *wg, struct sk_buff *in_skb)
+{
+	struct wg_cookie_source src = { 0 };
+	struct wg_msg_cookie reply;
+	struct wg_route route = { 0 };
+	struct sk_buff *skb;
+
+	if (!wg_endpoint_from_skb(&route.endpoint, in_skb))
+		return;
+	if (route.endpoint.addr.sa_family == AF_INET) {
+		src.addr = (const u8 *)&route.endpoint.addr4.sin_addr;
+		src.addr_len = 4;
+		src.port = route.endpoint.addr4.sin_port;
+	} else {
+		src.addr = (const u8 *)&route.endpoint.addr6.sin6_addr;
+		src.addr_len = 16;
+		src.port = route.endpoint.addr6.sin6_port;
+	}
+	wg_cookie_create_reply(&reply, &wg->cookie_checker, in_skb->data,
+			       in_skb->len, &src);
+	skb = alloc_skb(WG_DATA_HEADROOM + LL_MAX_HEADER + sizeof(reply),
+			GFP_KERNEL);
+	if (unlikely(!skb))
+		return;
+	skb_reserve(skb, WG_DATA_HEADROOM + LL_MAX_HEADER);
+	skb_put_data(skb, &reply, sizeof(reply));
+	send_skb(wg, skb, &route, 0);
+}
+
+/* Zero-padded to a multiple of 16, but never past the MTU. */
+static unsigned int padded_len(unsigned int len, unsigned int mtu)
+{
+	return min(ALIGN(len, 16U), max(len, mtu));
+}
+
+/* Turn @skb (an inner packet or empty) into a sealed data message. */
+static bool encrypt_packet(struct sk_buff *skb, struct noise_keypair *keypair)
+{
+	struct scatterlist sg[WG_MAX_SG];
+	unsigned int plain = skb->len;
+	unsigned int padded = padded_len(plain, wg_cb(skb)->mtu);
+	unsigned int trailer_len = padded - plain + WG_AUTHTAG_LEN;
+	struct wg_msg_data *hdr;
+	struct sk_buff *trailer;
+	int nfrags;
+
+	if (unlikely(skb_cow_head(skb, WG_DATA_HEADROOM)))
+		return false;
+	nfrags = skb_cow_data(skb, trailer_len, &trailer);
+	if (unlikely(nfrags < 0 || nfrags > ARRAY_SIZE(sg)))
+		return false;
+	memset(pskb_put(skb, trailer, trailer_len), 0, trailer_len);
+
+	hdr = skb_push(skb, sizeof(*hdr));
+	hdr->header.type = cpu_to_le32(MESSAGE_DATA);
+	hdr->receiver = cpu_to_le32(keypair->remote_index);
+	hdr->counter = cpu_to_le64(wg_cb(skb)->nonce);
+
+	sg_init_table(sg, nfrags);
+	if (skb_to_sgvec(skb, sg, sizeof(*hdr), padded + WG_AUTHTAG_LEN) <= 0)
+		return false;
+	return wg_noise_encrypt_sg(keypair, sg, padded, wg_cb(skb)->nonce);
+}
+
+void wg_packet_purge_staged_packets(struct wg_peer *peer)
+{
+	unsigned int dropped;
+
+	spin_lock_bh(&peer->staged_packet_queue.lock);
+	dropped = skb_queue_len(&peer->staged_packet_queue);
+	__skb_queue_purge(&peer->staged_packet_queue);
+	spin_unlock_bh(&peer->staged_packet_queue.lock);
+	while (dropped--)
+		DEV_STATS_INC(peer->device->dev, tx_dropped);
+}
+
+/* Put @packets back at the head of the staged queue, oldest dropped. */
+static void restage(struct wg_peer *peer, struct sk_buff_head *packets)
+{
+	struct sk_buff_head *staged = &peer->staged_packet_queue;
+	unsigned int dropped = 0;
+
+	spin_lock_bh(&staged->lock);
+	skb_queue_splice(packets, staged);
+	while (skb_queue_len(staged) > MAX_STAGED_PACKETS) {
+		kfree_skb(__skb_dequeue(staged));
+		dropped++;
+	}
+	spin_unlock_bh(&staged->lock);
+	while (dropped--)
+		DEV_STATS_INC(peer->device->dev, tx_dropped);
+}
+
+/* Encrypt and send @packets, which all hold nonces of @keypair. */
+static void send_sealed(struct wg_peer *peer, struct noise_keypair *keypair,
+			struct sk_buff_head *packets)
+{
+	struct net_device *dev = peer->device->dev;
+	struct wg_route route;
+	bool data_sent = false;
+	struct sk_buff *skb;
+	unsigned int len;
+	u8 ds;
+
+	route_to_peer(&route, peer);
+	while ((skb = __skb_dequeue(packets)) != NULL) {
+		if (skb->len)
+			data_sent = true;
+		ds = wg_cb(skb)->ds;
+		if (unlikely(!encrypt_packet(skb, keypair))) {
+			DEV_STATS_INC(dev, tx_errors);
+			kfree_skb(skb);
+			continue;
+		}
+		len = skb->len;
+		if (likely(!send_skb(peer->device, skb, &route, ds)))
+			atomic64_add(len, &peer->tx_bytes);
+		else
+			DEV_STATS_INC(dev, tx_errors);
+	}
+	wg_timers_any_authenticated_packet_traversal(peer);
+	wg_timers_any_authenticated_packet_sent(peer);
+	if (data_sent)
+		wg_timers_data_sent(peer);
+}
+
+/*
+ * Send what is staged under the current session, or ask for a handshake
+ * and keep it staged. Any context with BH allowed to be disabled.
+ */
+void wg_packet_send_staged_packets(struct wg_peer *peer)
+{
+	struct noise_keypair *keypair;
+	struct sk_buff_head packets;
+	struct sk_buff *skb;
+	u64 nonce = 0;
+
+	__skb_queue_head_init(&packets);
+	spin_lock_bh(&peer->staged_packet_queue.lock);
+	skb_queue_splice_init(&peer->staged_packet_queue, &packets);
+	spin_unlock_bh(&peer->staged_packet_queue.lock);
+	if (skb_queue_empty(&packets))
+		return;
+
+	rcu_read_lock_bh();
+	keypair = rcu_dereference_bh(peer->keypairs.current_keypair);
+	keypair = wg_noise_keypair_get(keypair);
+	rcu_read_unlock_bh();
+	if (unlikely(!keypair))
+		goto no_session;
+
+	skb_queue_walk(&packets, skb) {
+		if (unlikely(!wg_noise_keypair_next_nonce(keypair, &nonce)))
+			goto no_session;
+		wg_cb(skb)->nonce = nonce;
+	}
+	send_sealed(peer, keypair, &packets);
+	if (unlikely(wg_noise_keypair_rekey_on_send(keypair, nonce)))
+		wg_packet_send_queued_handshake_initiation(peer, false);
+	wg_noise_keypair_put(keypair);
+	return;
+
+no_session:
+	wg_noise_keypair_put(keypair);
+	restage(peer, &packets);
+	wg_packet_send_queued_handshake_initiation(peer, false);
+}
+
+/* An empty data message, unless something else is about to go out. */
+void wg_packet_send_keepalive(struct wg_peer *peer)
+{
+	struct sk_buff *skb;
+
+	if (skb_queue_empty_lockless(&peer->staged_packet_queue)) {
+		skb = alloc_skb(WG_DATA_HEADROOM + LL_MAX_HEADER +
+				WG_DATA_TAILROOM, GFP_ATOMIC);
+		if (unlikely(!skb))
+			return;
+		skb_reserve(skb, WG_DATA_HEADROOM + LL_MAX_HEADER);
+		skb->dev = peer->device->dev;
+		wg_cb(skb)->mtu = 0;
+		wg_cb(skb)->ds = 0;
+		skb_queue_tail(&peer->staged_packet_queue, skb);
+	}
+	wg_packet_send_staged_packets(peer);
+}
+
+/* The inner protocol, if @skb holds a plausible IP packet. */
+static __be16 inner_protocol(struct sk_buff *skb)
+{
+	if (skb_network_header(skb) < skb->head)
+		return 0;
+	if (skb->protocol == htons(ETH_P_IP) &&
+	    pskb_network_may_pull(skb, sizeof(struct iphdr)) &&
+	    ip_hdr(skb)->version == 4)
+		return htons(ETH_P_IP);
+	if (skb->protocol == htons(ETH_P_IPV6) &&
+	    pskb_network_may_pull(skb, sizeof(struct ipv6hdr)) &&
+	    ipv6_hdr(skb)->version == 6)
+		return htons(ETH_P_IPV6);
+	return 0;
+}
+
+static void no_route(struct sk_buff *skb, __be16 proto)
+{
+	if (proto == htons(ETH_P_IP))
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+	else
+		icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH,
+				0);
+}
+
+/* Prepare each segment of @skb and stage it on @peer. */
+static int stage(struct wg_peer *peer, struct sk_buff *skb,
+		 struct net_device *dev)
+{
+	unsigned int mtu = READ_ONCE(dev->mtu);
+	struct sk_buff_head packets;
+	struct sk_buff *segs, *next;
+
+	if (skb_is_gso(skb)) {
+		segs = skb_gso_segment(skb, 0);
+		if (IS_ERR_OR_NULL(segs))
+			return -EINVAL;
+		consume_skb(skb);
+	} else {
+		segs = skb;
+		skb->next = NULL;
+	}
+
+	__skb_queue_head_init(&packets);
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		skb_dst_drop(skb);
+		if (skb->ip_summed == CHECKSUM_PARTIAL &&
+		    skb_checksum_help(skb)) {
+			DEV_STATS_INC(dev, tx_errors);
+			kfree_skb(skb);
+			continue;
+		}
+		wg_cb(skb)->mtu = mtu;
+		wg_cb(skb)->ds = ip_tunnel_ecn_encap(0, ip_hdr(skb), skb);
+		__skb_queue_tail(&packets, skb);
+	}
+	restage(peer, &packets);
+	return 0;
+}
+
+netdev_tx_t wg_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct wg_device *wg = netdev_priv(dev);
+	struct wg_peer *peer;
+	sa_family_t family;
+	__be16 proto;
+
+	proto = inner_protocol(skb);
+	if (unlikely(!proto)) {
+		DEV_STATS_INC(dev, tx_errors);
+		goto drop;
+	}
+	rcu_read_lock_bh();
+	peer = wg_allowedips_lookup_dst(&wg->peer_allowedips, skb);
+	rcu_read_unlock_bh();
+	if (unlikely(!peer)) {
+		no_route(skb, proto);
+		DEV_STATS_INC(dev, tx_errors);
+		goto drop;
+	}
+	read_lock_bh(&peer->endpoint_lock);
+	family = peer->endpoint.addr.sa_family;
+	read_unlock_bh(&peer->endpoint_lock);
+	if (unlikely(family != AF_INET && family != AF_INET6)) {
+		DEV_STATS_INC(dev, tx_dropped);
+		wg_peer_put(peer);
+		goto drop;
+	}
+	if (unlikely(stage(peer, skb, dev) < 0)) {
+		DEV_STATS_INC(dev, tx_errors);
+		wg_peer_put(peer);
+		goto drop;
+	}
+	wg_packet_send_staged_packets(peer);
+	wg_peer_put(peer);
+	return NETDEV_TX_OK;
+drop:
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
