@@ -160,23 +160,25 @@ expect_eq "allowed IPs of the big peer" "$n" 4017
 # dumps interrupted by concurrent changes (NLM_F_DUMP_INTR) are retried:
 # every read sees the whole device, never a mix
 other=$(wg show wg0 peers | tail -1)
-touch "$tmp/churn"
+t0=${EPOCHREALTIME/./}
+wgctl show wg0 allowed-ips >/dev/null
+echo "one dump of the big device takes $(((${EPOCHREALTIME/./} - t0) / 1000)) ms"
 (
-	i=0
-	while [ -e "$tmp/churn" ]; do
-		wg set wg0 peer "$other" endpoint "192.0.2.$((i % 250 + 1)):1"
-		i=$((i + 1))
+	for i in $(seq 1 8); do
+		sleep 1
+		wg set wg0 peer "$other" endpoint "192.0.2.$i:1"
 	done
 ) &
 churn=$!
-for i in $(seq 1 30); do
+reads=0
+while kill -0 "$churn" 2>/dev/null; do
 	wgctl show wg0 allowed-ips >"$tmp/aips" || fail "show during changes failed"
-	expect_eq "peers seen during changes (read $i)" "$(wc -l <"$tmp/aips")" 2
-	expect_eq "allowed IPs seen during changes (read $i)" "$(head -1 "$tmp/aips" | wc -w)" 4017
+	reads=$((reads + 1))
+	expect_eq "peers seen during changes (read $reads)" "$(wc -l <"$tmp/aips")" 2
+	expect_eq "allowed IPs seen during changes (read $reads)" "$(head -1 "$tmp/aips" | wc -w)" 4017
 done
-rm -f "$tmp/churn"
 wait "$churn"
-echo "ok: consistent dumps under concurrent changes"
+echo "ok: $reads consistent dumps under concurrent changes"
 
 # 5. 40 peers x 52 allowed IPs
 {

@@ -18,7 +18,7 @@
 #include "wgctl.h"
 
 #define RECV_SIZE 65536 /* more than the kernel ever puts in one dump skb */
-#define DUMP_RETRIES 20
+#define DUMP_RETRY_SECONDS 10 /* an interrupted dump is retried this long */
 
 size_t nl_set_buffer_size;
 int (*nl_set_sink)(const void *msg, size_t len);
@@ -162,6 +162,18 @@ static void genl_close(struct genl *g)
 	memset(g, 0, sizeof(*g));
 }
 
+/* Another try at an interrupted dump, until DUMP_RETRY_SECONDS have passed. */
+static bool retry_dump(const struct timespec *start, unsigned int tries)
+{
+	struct timespec now, pause = { 0, 1000000L * (tries < 50 ? tries : 50) };
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec - start->tv_sec >= DUMP_RETRY_SECONDS)
+		return false;
+	nanosleep(&pause, NULL);
+	return true;
+}
+
 static int genl_open(struct genl *g)
 {
 	struct nlmsghdr *nlh;
@@ -210,6 +222,10 @@ int nl_report(int err, const char *ifname)
 	case EPFNOSUPPORT:
 		fprintf(stderr, "%s: the wireguard netlink family is missing: is the module loaded?\n",
 			PROG);
+		break;
+	case EINTR:
+		fprintf(stderr, "%s: %s: the configuration kept changing while being read; try again\n",
+			PROG, ifname);
 		break;
 	case ENAMETOOLONG:
 		fprintf(stderr, "%s: interface name '%s' is too long (at most %d characters)\n",
@@ -377,10 +393,12 @@ static int device_cb(const struct nlmsghdr *nlh, void *data)
 int nl_get_device(struct wg_device **out, const char *ifname)
 {
 	struct wg_device *dev = NULL;
+	struct timespec start;
+	unsigned int tries;
 	struct nlmsghdr *nlh;
 	struct genl g;
-	int ret, tries;
 	bool intr;
+	int ret;
 
 	*out = NULL;
 	if (strlen(ifname) >= IFNAMSIZ)
@@ -388,7 +406,8 @@ int nl_get_device(struct wg_device **out, const char *ifname)
 	ret = genl_open(&g);
 	if (ret)
 		return ret;
-	for (tries = 0; tries < DUMP_RETRIES; tries++) {
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (tries = 0;; tries++) {
 		device_free(dev);
 		dev = device_new(ifname);
 		intr = false;
@@ -396,7 +415,7 @@ int nl_get_device(struct wg_device **out, const char *ifname)
 				  WG_GENL_VERSION, ++g.seq);
 		mnl_attr_put_strz(nlh, WGDEVICE_A_IFNAME, ifname);
 		ret = transact(g.nl, g.buf, nlh, g.portid, device_cb, dev, &intr);
-		if (ret || !intr)
+		if (ret || !intr || !retry_dump(&start, tries))
 			break;
 	}
 	if (!ret && intr)
@@ -646,8 +665,10 @@ int nl_list_interfaces(char ***out, size_t *count)
 	struct mnl_socket *nl;
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
+	struct timespec start;
+	unsigned int tries;
 	struct nlattr *li;
-	int ret = 0, tries;
+	int ret = 0;
 	bool intr;
 	char *buf;
 
@@ -657,7 +678,8 @@ int nl_list_interfaces(char ***out, size_t *count)
 		ret = -errno;
 		goto out;
 	}
-	for (tries = 0; tries < DUMP_RETRIES; tries++) {
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (tries = 0;; tries++) {
 		nl_free_names(names.v, names.n);
 		memset(&names, 0, sizeof(names));
 		intr = false;
@@ -672,7 +694,7 @@ int nl_list_interfaces(char ***out, size_t *count)
 		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "wireguard");
 		mnl_attr_nest_end(nlh, li);
 		ret = transact(nl, buf, nlh, mnl_socket_get_portid(nl), link_cb, &names, &intr);
-		if (ret || !intr)
+		if (ret || !intr || !retry_dump(&start, tries))
 			break;
 	}
 out:
