@@ -79,6 +79,13 @@ check_config() {
 key() { wgctl genkey; }
 pub() { wgctl genkey | wgctl pubkey; }
 
+# 0. no wireguard device at all
+same "no devices" show
+same "no devices" show all dump
+same "no devices" show interfaces
+same "no devices" show all peers
+[ "$differ" = 0 ] || fail "no devices: $differ outputs differ"
+
 # 1. an empty device, then one with only a listen port
 ip link add wg0 type wireguard
 compare_all "empty device"
