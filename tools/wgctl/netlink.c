@@ -415,8 +415,20 @@ int nl_get_device(struct wg_device **out, const char *ifname)
 				  WG_GENL_VERSION, ++g.seq);
 		mnl_attr_put_strz(nlh, WGDEVICE_A_IFNAME, ifname);
 		ret = transact(g.nl, g.buf, nlh, g.portid, device_cb, dev, &intr);
+		/* the kernel may also end a dump it cannot continue with -EINTR */
+		if (ret == -EINTR) {
+			intr = true;
+			ret = 0;
+		}
 		if (ret || !intr || !retry_dump(&start, tries))
 			break;
+		/* what is left of the broken dump must not meet the next one */
+		genl_close(&g);
+		ret = genl_open(&g);
+		if (ret) {
+			device_free(dev);
+			return ret;
+		}
 	}
 	if (!ret && intr)
 		ret = -EINTR;
