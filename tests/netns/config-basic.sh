@@ -5,6 +5,10 @@
 # what the distribution's in-kernel module reports for the same input.
 . ./lib.sh
 
+# grep that reads all its input: with pipefail, grep -q could SIGPIPE the
+# writer and fail the pipeline although it matched.
+grepq() { grep "$@" >/dev/null; }
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -60,11 +64,11 @@ wg_load_ours
 roundtrip ours
 cat "$tmp/ours.out"
 
-grep -q "^AllowedIPs = 10.0.0.0/24, fd00::/64, 192.168.7.7/32$" "$tmp/ours.out" ||
+grepq "^AllowedIPs = 10.0.0.0/24, fd00::/64, 192.168.7.7/32$" "$tmp/ours.out" ||
 	fail "host bits were not masked off"
-grep -q "^FwMark = 0x1234$" "$tmp/ours.out" || fail "fwmark lost"
-grep -q "^ListenPort = 51820$" "$tmp/ours.up.out" || fail "listen port lost"
-grep -q "^Endpoint = \[2001:db8::1\]:51822$" "$tmp/ours.out" || fail "IPv6 endpoint lost"
+grepq "^FwMark = 0x1234$" "$tmp/ours.out" || fail "fwmark lost"
+grepq "^ListenPort = 51820$" "$tmp/ours.up.out" || fail "listen port lost"
+grepq "^Endpoint = \[2001:db8::1\]:51822$" "$tmp/ours.out" || fail "IPv6 endpoint lost"
 [ "$(grep -c '^PresharedKey' "$tmp/ours.out")" = 2 ] || fail "preshared keys wrong"
 # The one without a preshared key reports it as all zero ("(none)").
 [ "$(awk -F'\t' 'NR > 1 && $2 == "(none)"' "$tmp/ours.dump" | wc -l)" = 1 ] ||
@@ -82,16 +86,16 @@ fi
 ip link add dev wg0 type wireguard
 wg set wg0 listen-port 51999
 ip link set wg0 up
-ss -uan -4 | grep -q ':51999 ' || fail "no IPv4 socket on 51999"
-ss -uan -6 | grep -q ':51999 ' || fail "no IPv6 socket on 51999"
+ss -uan -4 | grepq ':51999 ' || fail "no IPv4 socket on 51999"
+ss -uan -6 | grepq ':51999 ' || fail "no IPv6 socket on 51999"
 wg set wg0 listen-port 52000
-ss -uan | grep -q ':52000 ' || fail "rebind to 52000 did not happen"
-! ss -uan | grep -q ':51999 ' || fail "old port 51999 still bound"
+ss -uan | grepq ':52000 ' || fail "rebind to 52000 did not happen"
+! ss -uan | grepq ':51999 ' || fail "old port 51999 still bound"
 wg set wg0 listen-port 0
 port=$(wg show wg0 listen-port)
 [ "$port" != 0 ] && [ "$port" != 52000 ] || fail "listen-port 0 did not pick a random port ($port)"
 [ "$(ss -uan | grep -c ":$port ")" = 2 ] || fail "random port $port not bound on both families"
 ip link set wg0 down
-! ss -uan | grep -q ":$port " || fail "sockets stay open while down"
+! ss -uan | grepq ":$port " || fail "sockets stay open while down"
 [ "$(wg show wg0 listen-port)" = 0 ] || fail "configured port is not reported while down"
 ip link del wg0

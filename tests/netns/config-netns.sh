@@ -5,14 +5,18 @@
 # device goes; when that netns dies they close and the carrier drops.
 . ./lib.sh
 
+# grep that reads all its input: with pipefail, grep -q could SIGPIPE the
+# writer and fail the pipeline although it matched.
+grepq() { grep "$@" >/dev/null; }
+
 wg_load_ours
 make_ns ns0 ns1 ns2
 
 bound_in() { # bound_in NS PORT
-	inns "$1" ss -uan | grep -q ":$2 "
+	inns "$1" ss -uan | grepq ":$2 "
 }
 carrier_down() { # carrier_down NS DEV
-	inns "$1" ip link show "$2" | grep -q NO-CARRIER
+	inns "$1" ip link show "$2" | grepq NO-CARRIER
 }
 
 inns ns0 ip link add dev wg0 type wireguard

@@ -4,6 +4,10 @@
 # wg set in its variants, syncconf, and wg-quick up/down/save.
 . ./lib.sh
 
+# grep that reads all its input: with pipefail, grep -q could SIGPIPE the
+# writer and fail the pipeline although it matched.
+grepq() { grep "$@" >/dev/null; }
+
 umask 077
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -53,7 +57,7 @@ expect_eq "keepalive off" "$(wg show wg0 persistent-keepalive | grep "^$a" | cut
 # Remove a peer; its prefixes go with it.
 wg set wg0 peer "$b" remove
 expect_eq "peers after remove" "$(wg show wg0 peers)" "$a"
-! wg show wg0 allowed-ips | grep -q 10.0.1.0 || fail "removed peer's prefix survived"
+! wg show wg0 allowed-ips | grepq 10.0.1.0 || fail "removed peer's prefix survived"
 
 # Our own public key as a peer is ignored; a private key whose public
 # key is a peer's removes that peer.
@@ -121,13 +125,13 @@ AllowedIPs = 10.45.0.0/16
 Endpoint = 192.0.2.45:45
 CONF
 wgq up wgq || fail "wg-quick up failed"
-ip -o addr show dev wgq | grep -q 10.44.0.1/24 || fail "wg-quick did not add the address"
-ip route show dev wgq | grep -q 10.45.0.0/16 || fail "wg-quick did not route the allowed IPs"
+ip -o addr show dev wgq | grepq 10.44.0.1/24 || fail "wg-quick did not add the address"
+ip route show dev wgq | grepq 10.45.0.0/16 || fail "wg-quick did not route the allowed IPs"
 expect_eq "wg-quick listen port" "$(wg show wgq listen-port)" 40001
 wg set wgq peer "$d" allowed-ips 10.46.0.0/16
 wgq save wgq || fail "wg-quick save failed"
-grep -q "PublicKey = $d" /etc/wireguard/wgq.conf || fail "wg-quick save lost the new peer"
-grep -q "AllowedIPs = 10.46.0.0/16" /etc/wireguard/wgq.conf || fail "wg-quick save lost allowed IPs"
+grepq "PublicKey = $d" /etc/wireguard/wgq.conf || fail "wg-quick save lost the new peer"
+grepq "AllowedIPs = 10.46.0.0/16" /etc/wireguard/wgq.conf || fail "wg-quick save lost allowed IPs"
 wgq down wgq || fail "wg-quick down failed"
 ! ip link show wgq 2>/dev/null || fail "wgq still exists after wg-quick down"
 wgq up wgq || fail "wg-quick up of the saved config failed"
