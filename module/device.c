@@ -156,6 +156,8 @@ static void wg_setup(struct net_device *dev)
 	dev->hw_features |= features;
 	dev->hw_enc_features |= features;
 	wg_compat_set_lltx(dev);
+	/* The route stays on packets we transmit: ICMP errors need it. */
+	netif_keep_dst(dev);
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
 	dev->needs_free_netdev = true;
 

@@ -1,0 +1,114 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Bad input on the wire: truncated, extended, bit-flipped and random
+# copies of a real initiation and a real data message sent to a device's
+# port are all dropped without moving its counters, and the tunnel still
+# works afterwards.
+. ./lib.sh
+. ./tunnel.bash
+
+wg_load_ours
+tunnel_pair 127.0.0.1
+wait_for 15 pings ns1 192.168.241.2
+
+# capture FILE: what wg1 sends to its peer's endpoint, caught on 10009.
+capture_start() {
+	rm -f "$1"
+	inns ns0 ncat -u -l 127.0.0.1 10009 >"$1" 2>/dev/null </dev/null &
+	catcher=$!
+	trap capture_stop EXIT
+	wait_for 5 bash -c "ip netns exec ns0 ss -uan | grep -q ':10009 '"
+}
+capture_stop() {
+	kill "$catcher" 2>/dev/null || true
+	wait "$catcher" 2>/dev/null || true
+	trap - EXIT
+}
+size() { stat -c %s "$1" 2>/dev/null || echo 0; }
+at_least() { [ "$(size "$1")" -ge "$2" ]; } # at_least FILE BYTES
+
+# A fresh initiation, sent to the catcher.
+capture_start /tmp/init.bin
+inns ns1 wg set wg1 peer "$pub2" remove
+inns ns1 wg set wg1 peer "$pub2" allowed-ips 192.168.241.2/32,fd00::2/128 \
+	endpoint 127.0.0.1:10009
+inns ns1 ping -c 1 -W 1 192.168.241.2 >/dev/null 2>&1 || true
+wait_for 10 at_least /tmp/init.bin 148
+capture_stop
+inns ns1 wg set wg1 peer "$pub2" endpoint 127.0.0.1:10002
+wait_for 15 pings ns1 192.168.241.2
+
+# A data message (a 84-byte ping padded to 96, plus 32), to the catcher.
+capture_start /tmp/data.bin
+inns ns1 wg set wg1 peer "$pub2" endpoint 127.0.0.1:10009
+inns ns1 ping -c 1 -W 1 192.168.241.2 >/dev/null 2>&1 || true
+wait_for 10 at_least /tmp/data.bin 128
+capture_stop
+inns ns1 wg set wg1 peer "$pub2" endpoint 127.0.0.1:10002
+pings ns1 192.168.241.2 || fail "tunnel broken after the captures"
+
+hex() { od -An -v -tx1 "$1" | tr -s ' \n' ' ' | sed 's/^ //'; }
+read -r -a init <<<"$(hex /tmp/init.bin)"
+read -r -a data <<<"$(hex /tmp/data.bin)"
+init=("${init[@]:0:148}")
+data=("${data[@]:0:128}")
+expect_eq "captured initiation type" "${init[*]:0:4}" "01 00 00 00"
+expect_eq "captured data type" "${data[*]:0:4}" "04 00 00 00"
+
+n=0
+send() { # send HEXBYTES...: one datagram to wg2's port, from ns0
+	local esc
+	esc=$(printf '\\x%s' "$@")
+	# shellcheck disable=SC2059
+	printf "$esc" >/tmp/bad.bin
+	inns ns0 ncat -u --send-only 127.0.0.1 10002 </tmp/bad.bin
+	n=$((n + 1))
+}
+randhex() { # randhex COUNT
+	od -An -v -tx1 -N "$1" /dev/urandom | tr -s ' \n' ' ' | sed 's/^ //'
+}
+flip() { # flip POS HEXBYTES...: the bytes with POS xor'd by a random nonzero
+	local pos=$1 b
+	shift
+	local bytes=("$@")
+	b=$(( (0x${bytes[pos]} ^ (1 + RANDOM % 255)) & 255 ))
+	bytes[pos]=$(printf '%02x' "$b")
+	echo "${bytes[*]}"
+}
+
+before_transfer=$(transfer ns2 wg2)
+before_rx=$(inns ns2 cat /sys/class/net/wg2/statistics/rx_packets)
+
+for len in 1 3 4 5 16 91 93 147; do
+	send "${init[@]:0:len}"
+done
+send "${init[@]}" 00
+for len in 4 16 31 127; do
+	send "${data[@]:0:len}"
+done
+# Flips before mac1 break mac1; anywhere in a data message breaks the tag.
+for _ in $(seq 1 40); do
+	# shellcheck disable=SC2046
+	send $(flip $((RANDOM % 116)) "${init[@]}")
+	# shellcheck disable=SC2046
+	send $(flip $((RANDOM % 128)) "${data[@]}")
+done
+for len in 148 92 64 32 128 1400; do
+	# shellcheck disable=SC2046
+	send $(randhex "$len")
+done
+# Right type and size, random content.
+for t in 01:148 02:92 03:64 04:32 04:128; do
+	# shellcheck disable=SC2046
+	send "${t%%:*}" 00 00 00 $(randhex $((${t#*:} - 4)))
+done
+echo "sent $n bad datagrams"
+
+# Let the handshake worker drain, then nothing may have moved.
+sleep 1
+expect_eq "wg2 transfer after bad input" "$(transfer ns2 wg2)" "$before_transfer"
+expect_eq "wg2 rx_packets after bad input" \
+	"$(inns ns2 cat /sys/class/net/wg2/statistics/rx_packets)" "$before_rx"
+pings ns1 192.168.241.2 3 || fail "tunnel broken after bad input"
+pings ns2 192.168.241.1 3 || fail "tunnel broken after bad input (back)"
