@@ -15,7 +15,8 @@ wait_for 15 pings ns1 192.168.241.2
 # capture FILE: what wg1 sends to its peer's endpoint, caught on 10009.
 capture_start() {
 	rm -f "$1"
-	inns ns0 ncat -u -l --recv-only 127.0.0.1 10009 >"$1" 2>/dev/null </dev/null &
+	# Not through inns: $! must be ncat itself (ip netns exec execs it).
+	ip netns exec ns0 ncat -u -l --recv-only 127.0.0.1 10009 >"$1" 2>/dev/null </dev/null &
 	catcher=$!
 	trap capture_stop EXIT
 	wait_for 5 bash -c "ip netns exec ns0 ss -uan | grep -q ':10009 '"
@@ -24,6 +25,7 @@ capture_stop() {
 	kill "$catcher" 2>/dev/null || true
 	wait "$catcher" 2>/dev/null || true
 	trap - EXIT
+	wait_for 5 bash -c "! ip netns exec ns0 ss -uan | grep -q ':10009 '"
 }
 size() { stat -c %s "$1" 2>/dev/null || echo 0; }
 at_least() { [ "$(size "$1")" -ge "$2" ]; } # at_least FILE BYTES
