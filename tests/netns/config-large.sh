@@ -26,9 +26,12 @@ add_peer() { # add_peer KEY < prefixes
 		{ printf "AllowedIPs = %s\n", $0 >> conf; printf "%s %s\n", k, $0 >> out }'
 }
 
+# The debug kernel gets the same shape with fewer /16s: 4,096 instead of 130,560.
+amax=255
+debug_kernel && amax=8
 big=$(key)
-awk 'BEGIN {
-	for (a = 1; a <= 255; a++)
+awk -v amax="$amax" 'BEGIN {
+	for (a = 1; a <= amax; a++)
 		for (b = 0; b <= 255; b++) {
 			printf "%d.%d.0.0/16\n", a, b
 			if (b) printf "%x::%x/128\n", a, b; else printf "%x::/128\n", a
@@ -44,7 +47,7 @@ done
 six=$(key)
 awk 'BEGIN { for (i = 1; i <= 197; i++) printf "fd02::%x/128\n", i }' | add_peer "$six"
 total=$(wc -l <"$tmp/expected")
-expect_eq "expected entries" "$total" $((130560 + 40 * 52 + 30 * 2 + 197))
+expect_eq "expected entries" "$total" $((amax * 512 + 40 * 52 + 30 * 2 + 197))
 
 ip link add dev wg0 type wireguard
 wg setconf wg0 "$tmp/conf" || fail "wg setconf of the large config failed"
