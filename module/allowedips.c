@@ -270,8 +270,11 @@ void wg_allowedips_remove_by_peer(struct allowedips *table,
 {
 	struct allowedips_node *node, *tmp;
 
-	list_for_each_entry_safe(node, tmp, &peer->allowedips_list, peer_list)
+	list_for_each_entry_safe(node, tmp, &peer->allowedips_list, peer_list) {
 		remove_node(table, node);
+		/* A peer may own a huge number of prefixes: let others run. */
+		cond_resched();
+	}
 }
 
 /* Free a whole trie, children before parents. No reader may remain. */
