@@ -59,14 +59,12 @@ init=("${init[@]:0:148}")
 expect_eq "captured initiation type" "${init[*]:0:4}" "01 00 00 00"
 expect_eq "captured data type" "${data[*]:0:4}" "04 00 00 00"
 
-n=0
-send() { # send HEXBYTES...: one datagram to wg2's port, from ns0
-	local esc
-	esc=$(printf '\\x%s' "$@")
-	# shellcheck disable=SC2059
-	printf "$esc" >/tmp/bad.bin
-	inns ns0 ncat -u --send-only 127.0.0.1 10002 </tmp/bad.bin
-	n=$((n + 1))
+# Datagrams are collected as lines of \xHH escapes, then sent from ns0 by
+# one bash: each printf to its /dev/udp socket is one datagram.
+: >/tmp/datagrams
+send() { # send HEXBYTES...
+	printf '\\x%s' "$@" >>/tmp/datagrams
+	echo >>/tmp/datagrams
 }
 randhex() { # randhex COUNT
 	od -An -v -tx1 -N "$1" /dev/urandom | tr -s ' \n' ' ' | sed 's/^ //'
@@ -106,7 +104,10 @@ for t in 01:148 02:92 03:64 04:32 04:128; do
 	# shellcheck disable=SC2046
 	send "${t%%:*}" 00 00 00 $(randhex $((${t#*:} - 4)))
 done
-echo "sent $n bad datagrams"
+# shellcheck disable=SC2016
+ip netns exec ns0 bash -c 'exec 3>/dev/udp/127.0.0.1/10002
+	while read -r line; do printf "$line" >&3; done' </tmp/datagrams
+echo "sent $(wc -l </tmp/datagrams) bad datagrams"
 
 # Let the handshake worker drain, then nothing may have moved.
 sleep 1
