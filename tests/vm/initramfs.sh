@@ -44,7 +44,8 @@ for b in /usr/sbin/ip /usr/bin/ss /usr/bin/wg /usr/bin/bash /usr/bin/iperf3 \
 	copy_bin "$b"
 done
 cp /usr/bin/wg-quick "$root/usr/bin/wg-quick"
-ln -sf bash "$root/usr/bin/sh.bash"
+# wg-quick and most scripts start with #!/bin/bash.
+ln -sf ../usr/bin/bash "$root/bin/bash"
 for t in iptables ip6tables iptables-save ip6tables-save iptables-restore ip6tables-restore; do
 	ln -sf xtables-legacy-multi "$root/usr/sbin/$t"
 done
