@@ -39,3 +39,8 @@ is_ours || fail "autoload picked a module that is not ours"
 ip link del wg0
 rmmod wireguard
 ! lsmod | grep -q '^wireguard ' || fail "rmmod did not unload"
+
+# Autoload by genl family: wg looks the family up, which loads ours.
+wg show all >/dev/null || fail "wg show all failed with no module loaded"
+is_ours || fail "autoload by genl family did not load our module"
+rmmod wireguard
