@@ -109,9 +109,18 @@ ip netns exec ns0 bash -c 'exec 3>/dev/udp/127.0.0.1/10002
 	while read -r line; do printf "$line" >&3; done' </tmp/datagrams
 echo "sent $(wc -l </tmp/datagrams) bad datagrams"
 
-# Let the handshake worker drain, then nothing may have moved.
+# Let the handshake worker drain, then nothing the bad input carried may
+# have been accepted. On a slow kernel a real keepalive (32 bytes, never
+# delivered to the stack) may legitimately pass meanwhile: transfer may
+# only have moved by whole keepalives, rx_packets not at all.
 sleep 1
-expect_eq "wg2 transfer after bad input" "$(transfer ns2 wg2)" "$before_transfer"
+read -r rx0 tx0 <<<"$before_transfer"
+read -r rx1 tx1 <<<"$(transfer ns2 wg2)"
+for d in $((rx1 - rx0)) $((tx1 - tx0)); do
+	if [ $((d % 32)) != 0 ] || [ "$d" -gt 128 ]; then
+		fail "wg2 transfer moved by bad input: '$before_transfer' -> '$rx1 $tx1'"
+	fi
+done
 expect_eq "wg2 rx_packets after bad input" \
 	"$(inns ns2 cat /sys/class/net/wg2/statistics/rx_packets)" "$before_rx"
 pings ns1 192.168.241.2 3 || fail "tunnel broken after bad input"
