@@ -41,8 +41,12 @@ for _ in $(seq 100); do
 	inns ns2 wg show wg2 >/dev/null 2>&1 && break
 	sleep 0.1
 done
-inns ns2 wg show wg2 >/dev/null 2>&1 ||
+if ! inns ns2 wg show wg2 >/dev/null 2>&1; then
+	# The debug kernel lacks what wireguard-go's control socket needs.
+	grep -q 'uapi socket: function not implemented' /tmp/wireguard-go.log &&
+		skip "wireguard-go cannot run on this kernel: $(tail -1 /tmp/wireguard-go.log)"
 	fail "wireguard-go did not start: $(cat /tmp/wireguard-go.log)"
+fi
 inns ns2 wg set wg2 listen-port 20002 private-key <(echo "$key2")
 inns ns2 ip addr add 192.168.242.2/24 dev wg2
 inns ns2 ip addr add fd01::2/64 dev wg2 nodad
