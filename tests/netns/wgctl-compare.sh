@@ -6,19 +6,7 @@
 # (one peer with thousands of allowed IPs, 40 peers x 52 allowed IPs).
 . ./lib.sh
 
-# Our module when its configuration plane answers, else the distro's.
-pick_module() {
-	wg_load_ours
-	ip link add wgprobe type wireguard
-	if ! wg show wgprobe >/dev/null 2>&1; then
-		echo "our module has no configuration plane yet: using the distro module"
-		ip link del wgprobe
-		wg_load_distro
-		return
-	fi
-	ip link del wgprobe
-}
-pick_module
+wg_load_ours
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -5,18 +5,7 @@
 # another kind, permission denied; and allowed-ips +a,-b.
 . ./lib.sh
 
-pick_module() {
-	wg_load_ours
-	ip link add wgprobe type wireguard
-	if ! wg show wgprobe >/dev/null 2>&1; then
-		echo "our module has no configuration plane yet: using the distro module"
-		ip link del wgprobe
-		wg_load_distro
-		return
-	fi
-	ip link del wgprobe
-}
-pick_module
+wg_load_ours
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -8,18 +8,7 @@
 # sessions of unchanged peers.
 . ./lib.sh
 
-pick_module() {
-	wg_load_ours
-	ip link add wgprobe type wireguard
-	if ! wg show wgprobe >/dev/null 2>&1; then
-		echo "our module has no configuration plane yet: using the distro module"
-		ip link del wgprobe
-		wg_load_distro
-		return
-	fi
-	ip link del wgprobe
-}
-pick_module
+wg_load_ours
 
 umask 077
 tmp=$(mktemp -d)
