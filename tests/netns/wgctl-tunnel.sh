@@ -66,6 +66,13 @@ same() {
 		inns ns1 wg "$@" >"$tmp/wg.out" 2>&1 || fail "wg $* failed"
 		inns ns1 wgctl "$@" >"$tmp/wgctl.out" 2>&1 || fail "wgctl $* failed"
 		cmp -s "$tmp/wg.out" "$tmp/wgctl.out" && return 0
+		# On the debug kernel the pair takes longer than a second: there
+		# the relative handshake age alone is left out of the comparison
+		# (6.1 and 6.12 compare it exactly).
+		if debug_kernel && [ "$try" = 10 ]; then
+			sed -i -E 's/(latest handshake[^:]*:).*/\1/' "$tmp/wg.out" "$tmp/wgctl.out"
+			cmp -s "$tmp/wg.out" "$tmp/wgctl.out" && return 0
+		fi
 	done
 	diff "$tmp/wg.out" "$tmp/wgctl.out" | cat -A >&2
 	fail "'wgctl $*' differs from 'wg $*'"
