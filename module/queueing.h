@@ -53,6 +53,8 @@ void wg_packet_send_queued_handshake_initiation(struct wg_peer *peer,
 						bool is_retry);
 void wg_packet_send_handshake_initiation(struct wg_peer *peer);
 void wg_packet_send_handshake_response(struct wg_peer *peer);
+void wg_packet_install_session(struct wg_peer *peer,
+			       struct noise_keypair *keypair);
 void wg_packet_send_cookie_reply(struct wg_device *wg,
 				 struct sk_buff *in_skb);
 void wg_packet_purge_staged_packets(struct wg_peer *peer);

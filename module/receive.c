@@ -143,13 +143,7 @@ static void consume_response(struct wg_device *wg, struct sk_buff *skb)
 
 	keypair = wg_noise_begin_session(&peer->handshake, &peer->keypairs);
 	if (keypair) {
-		keypair->index_entry.peer = peer;
-		wg_index_hashtable_replace(wg->index_hashtable,
-					   &peer->handshake_index,
-					   &keypair->index_entry);
-		wg_noise_keypair_put(keypair);
-		wg_timers_session_derived(peer);
-		wg_timers_handshake_complete(peer);
+		wg_packet_install_session(peer, keypair);
 		/* The responder waits for proof we have the keys: send. */
 		wg_packet_send_keepalive(peer);
 	}

@@ -276,6 +276,22 @@ out:
 }
 
 /* Process context, after the initiation was consumed. */
+/*
+ * A session derived from a completed handshake, either side: it takes
+ * over the handshake's index, and our reference to it is dropped.
+ */
+void wg_packet_install_session(struct wg_peer *peer,
+			       struct noise_keypair *keypair)
+{
+	keypair->index_entry.peer = peer;
+	wg_index_hashtable_replace(peer->device->index_hashtable,
+				   &peer->handshake_index,
+				   &keypair->index_entry);
+	wg_noise_keypair_put(keypair);
+	wg_timers_session_derived(peer);
+	wg_timers_handshake_complete(peer);
+}
+
 void wg_packet_send_handshake_response(struct wg_peer *peer)
 {
 	struct wg_device *wg = peer->device;
@@ -293,14 +309,7 @@ void wg_packet_send_handshake_response(struct wg_peer *peer)
 	keypair = wg_noise_begin_session(&peer->handshake, &peer->keypairs);
 	if (!keypair)
 		goto fail;
-	/* The session takes over the handshake's index. */
-	keypair->index_entry.peer = peer;
-	wg_index_hashtable_replace(wg->index_hashtable,
-				   &peer->handshake_index,
-				   &keypair->index_entry);
-	wg_noise_keypair_put(keypair);
-	wg_timers_session_derived(peer);
-	wg_timers_handshake_complete(peer);
+	wg_packet_install_session(peer, keypair);
 	wg_timers_any_authenticated_packet_traversal(peer);
 	wg_timers_any_authenticated_packet_sent(peer);
 	send_buffer_to_peer(peer, &msg, sizeof(msg));
