@@ -123,8 +123,8 @@ static void wg_destruct(struct net_device *dev)
 	up_write(&wg->static_identity.lock);
 	wg_cookie_checker_wipe(&wg->cookie_checker);
 	mutex_unlock(&wg->device_update_lock);
-	destroy_workqueue(wg->handshake_wq);
-	gro_cells_destroy(&wg->gro_cells);
+	/* Before the tables go: in-flight packets still drop sessions. */
+	wg_packet_paths_destroy(wg);
 	wg_ratelimiter_uninit();
 	/* Peers are freed by RCU callbacks; readers of the tables are gone. */
 	synchronize_net();
@@ -199,8 +199,7 @@ static int wg_newlink(struct net *src_net, struct net_device *dev,
 	return 0;
 
 err_paths:
-	destroy_workqueue(wg->handshake_wq);
-	gro_cells_destroy(&wg->gro_cells);
+	wg_packet_paths_destroy(wg);
 err_ratelimiter:
 	wg_ratelimiter_uninit();
 err:

@@ -15,6 +15,7 @@
 #include "messages.h"
 #include "noise.h"
 #include "peerlookup.h"
+#include "queueing.h"
 
 /*
  * One wireguard interface. Configuration changes are serialised by
@@ -78,6 +79,11 @@ struct wg_device {
 	struct work_struct handshake_work;
 	struct workqueue_struct *handshake_wq;
 	unsigned long last_under_load;	/* jiffies; 0: never */
+
+	/* Data waiting for a CPU to encrypt or decrypt it (queueing.h). */
+	struct wg_crypt_queue encrypt_queue;
+	struct wg_crypt_queue decrypt_queue;
+	struct workqueue_struct *crypt_wq;
 
 	/* Decrypted packets enter the stack through these. */
 	struct gro_cells gro_cells;

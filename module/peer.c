@@ -54,6 +54,8 @@ static void init_protocol(struct wg_device *wg, struct wg_peer *peer,
 	peer->handshake_index.type = WG_INDEX_HANDSHAKE;
 	peer->handshake_index.peer = peer;
 	skb_queue_head_init(&peer->staged_packet_queue);
+	wg_ordered_queue_init(&peer->tx_queue);
+	wg_ordered_queue_init(&peer->rx_queue);
 	atomic64_set(&peer->last_sent_handshake, 0);
 	INIT_WORK(&peer->transmit_handshake_work,
 		  wg_packet_handshake_send_worker);

@@ -30,6 +30,7 @@
 #include "messages.h"
 #include "noise.h"
 #include "peerlookup.h"
+#include "queueing.h"
 
 struct wg_device;
 
@@ -82,6 +83,12 @@ struct wg_peer {
 
 	/* Packets waiting for a session, at most MAX_STAGED_PACKETS. */
 	struct sk_buff_head staged_packet_queue;
+	/*
+	 * Packets being encrypted or decrypted, in the order they leave or
+	 * arrive; each holds a reference to the peer.
+	 */
+	struct wg_ordered_queue tx_queue;
+	struct wg_ordered_queue rx_queue;
 	/* Boot-time ns of the last initiation sent; 0: never. */
 	atomic64_t last_sent_handshake;
 	struct work_struct transmit_handshake_work;

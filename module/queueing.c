@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Endpoints seen from the packets themselves: where an authenticated
- * packet came from becomes where we send (roaming), and the local address
- * it arrived at becomes the source of what we send back.
+ * What the send and receive paths share: endpoints seen from the packets
+ * themselves (roaming), the device-wide crypt queues with their per-CPU
+ * workers, and the per-peer ordered queues that keep each peer's packets
+ * in order while they are crypted in parallel.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -11,6 +12,8 @@
 
 #include "peer.h"
 #include "queueing.h"
+
+/* Endpoints ---------------------------------------------------------------- */
 
 /* @skb is a received UDP packet; its IP and UDP headers are still set. */
 bool wg_endpoint_from_skb(struct wg_endpoint *endpoint,
@@ -84,4 +87,147 @@ void wg_peer_clear_src(struct wg_peer *peer)
 	peer->endpoint.src_if4 = 0;
 	dst_cache_reset(&peer->endpoint_cache);
 	write_unlock_bh(&peer->endpoint_lock);
+}
+
+/* Crypt queues ------------------------------------------------------------ */
+
+int wg_crypt_queue_init(struct wg_crypt_queue *queue,
+			struct workqueue_struct *wq, work_func_t fn,
+			unsigned int size)
+{
+	int cpu, ret;
+
+	ret = ptr_ring_init(&queue->ring, size, GFP_KERNEL);
+	if (ret)
+		return ret;
+	queue->workers = alloc_percpu(struct wg_crypt_worker);
+	if (!queue->workers) {
+		ptr_ring_cleanup(&queue->ring, NULL);
+		return -ENOMEM;
+	}
+	for_each_possible_cpu(cpu) {
+		struct wg_crypt_worker *worker = per_cpu_ptr(queue->workers, cpu);
+
+		INIT_WORK(&worker->work, fn);
+		worker->queue = queue;
+	}
+	queue->wq = wq;
+	queue->last_cpu = -1;
+	return 0;
+}
+
+/*
+ * After the workqueue was flushed and nothing can produce any more: the
+ * ring is empty then, since every produce is followed by a kick.
+ */
+void wg_crypt_queue_uninit(struct wg_crypt_queue *queue)
+{
+	WARN_ON_ONCE(!__ptr_ring_empty(&queue->ring));
+	ptr_ring_cleanup(&queue->ring, NULL);
+	free_percpu(queue->workers);
+}
+
+/* The next online CPU after the last one kicked, round robin. */
+static int next_cpu(struct wg_crypt_queue *queue)
+{
+	int cpu = cpumask_next(READ_ONCE(queue->last_cpu), cpu_online_mask);
+
+	if (cpu >= nr_cpu_ids)
+		cpu = cpumask_first(cpu_online_mask);
+	WRITE_ONCE(queue->last_cpu, cpu);
+	return cpu;
+}
+
+/*
+ * @packets were just put on the ring: wake as many workers, on as many
+ * CPUs, as can usefully share them. Every worker serves the whole ring.
+ */
+void wg_crypt_queue_kick(struct wg_crypt_queue *queue, unsigned int packets)
+{
+	unsigned int n = min(packets, num_online_cpus());
+	int cpu;
+
+	while (n--) {
+		cpu = next_cpu(queue);
+		queue_work_on(cpu, queue->wq,
+			      &per_cpu_ptr(queue->workers, cpu)->work);
+	}
+}
+
+/* Ordered queues ----------------------------------------------------------- */
+
+void wg_ordered_queue_init(struct wg_ordered_queue *q)
+{
+	skb_queue_head_init(&q->packets);
+	q->draining = 0;
+}
+
+static bool head_ready(struct wg_ordered_queue *q)
+{
+	struct sk_buff *skb;
+	bool ready;
+
+	spin_lock_bh(&q->packets.lock);
+	skb = skb_peek(&q->packets);
+	ready = skb && atomic_read_acquire(&wg_cb(skb)->state) !=
+			       WG_PACKET_UNCRYPTED;
+	spin_unlock_bh(&q->packets.lock);
+	return ready;
+}
+
+/* Become the drainer; false if another CPU already is. */
+bool wg_ordered_begin(struct wg_ordered_queue *q)
+{
+	/* Fully ordered: pairs with the barrier in wg_ordered_end(). */
+	return !test_and_set_bit(0, &q->draining);
+}
+
+/* The drainer only: the head packet if it is done with its crypto. */
+struct sk_buff *wg_ordered_next(struct wg_ordered_queue *q)
+{
+	struct sk_buff *skb;
+
+	spin_lock_bh(&q->packets.lock);
+	skb = skb_peek(&q->packets);
+	if (skb && atomic_read_acquire(&wg_cb(skb)->state) !=
+			   WG_PACKET_UNCRYPTED)
+		__skb_unlink(skb, &q->packets);
+	else
+		skb = NULL;
+	spin_unlock_bh(&q->packets.lock);
+	return skb;
+}
+
+/*
+ * Stop draining. A worker that finished the head after our last look,
+ * but saw us still draining, left it to us: true means go round again.
+ * Its state store comes before its failed test_and_set_bit(), which comes
+ * before our clear_bit() in the bit's order, so after the barrier we see
+ * that store.
+ */
+bool wg_ordered_end(struct wg_ordered_queue *q)
+{
+	clear_bit(0, &q->draining);
+	smp_mb__after_atomic();
+	return head_ready(q);
+}
+
+/*
+ * Put @skb, whose cb is filled in, at the tail of @q and on @crypt's
+ * ring; the caller kicks the workers. Call with @q's lock held, so that
+ * packets join @q in the order their nonces were given. False when @q
+ * is full: @skb is untouched then. When only the ring is full, @skb is
+ * queued already dead, and the next drain drops it in its turn.
+ */
+bool wg_ordered_enqueue(struct wg_ordered_queue *q,
+			struct wg_crypt_queue *crypt, struct sk_buff *skb)
+{
+	lockdep_assert_held(&q->packets.lock);
+	if (unlikely(skb_queue_len(&q->packets) >= MAX_QUEUED_PACKETS))
+		return false;
+	atomic_set(&wg_cb(skb)->state, WG_PACKET_UNCRYPTED);
+	__skb_queue_tail(&q->packets, skb);
+	if (unlikely(ptr_ring_produce_bh(&crypt->ring, skb)))
+		atomic_set_release(&wg_cb(skb)->state, WG_PACKET_DEAD);
+	return true;
 }

@@ -6,12 +6,17 @@
  *
  * Contexts: wg_xmit() and wg_packet_receive() run in softirq (or with BH
  * disabled); anything that touches the handshake or cookie state takes
- * rw_semaphores and so runs from the device's workqueue.
+ * rw_semaphores and so runs from the device's handshake workqueue. Data
+ * is encrypted and decrypted by per-CPU workers (process context) and
+ * leaves their hands in order, with BH disabled, through the peer's
+ * ordered queues.
  */
 #ifndef _WG_QUEUEING_H
 #define _WG_QUEUEING_H
 
 #include <linux/netdevice.h>
+#include <linux/ptr_ring.h>
+#include <linux/workqueue.h>
 #include <linux/skbuff.h>
 #include <linux/types.h>
 
@@ -19,12 +24,32 @@ struct wg_device;
 struct wg_endpoint;
 struct wg_peer;
 struct noise_keypair;
+struct wg_crypt_queue;
 
-/* Private to the send path while a packet waits in a staged queue. */
+/*
+ * A packet between the stack and a crypto worker. While it waits, it sits
+ * in two places: the device-wide ring a worker takes it from, and its
+ * peer's ordered queue, which it leaves in order once crypted. It holds a
+ * reference to @peer and to @keypair for as long as it is in flight.
+ */
+enum wg_packet_state {
+	WG_PACKET_UNCRYPTED,
+	WG_PACKET_CRYPTED,
+	WG_PACKET_DEAD		/* crypto failed or no room: drop at the head */
+};
+
 struct wg_skb_cb {
+	struct wg_peer *peer;
+	struct noise_keypair *keypair;
 	u64 nonce;
-	unsigned int mtu;	/* of the device when the packet was sent */
-	u8 ds;			/* outer DS field: the inner ECN, encapsulated */
+	unsigned int mtu;	/* send: of the device when the packet was sent */
+	unsigned int wire_len;	/* receive: of the whole data message */
+	atomic_t state;		/* enum wg_packet_state */
+	u8 ds;			/* send: outer DS field, the inner ECN encapsulated;
+				 * receive: the outer DS field as it arrived
+				 */
+	bool keepalive;		/* send: nothing inside */
+	bool xnet;		/* receive: the socket's netns is not the device's */
 };
 
 static inline struct wg_skb_cb *wg_cb(struct sk_buff *skb)
@@ -32,6 +57,55 @@ static inline struct wg_skb_cb *wg_cb(struct sk_buff *skb)
 	BUILD_BUG_ON(sizeof(struct wg_skb_cb) > sizeof(skb->cb));
 	return (struct wg_skb_cb *)skb->cb;
 }
+
+/*
+ * Packets waiting for a CPU: one ring per device and direction, drained
+ * by a worker per CPU, so one flow's packets are crypted on all of them.
+ */
+struct wg_crypt_worker {
+	struct work_struct work;
+	struct wg_crypt_queue *queue;
+};
+
+struct wg_crypt_queue {
+	struct ptr_ring ring;
+	struct wg_crypt_worker __percpu *workers;
+	struct workqueue_struct *wq;
+	int last_cpu;		/* where the last kick went; racy on purpose */
+};
+
+int wg_crypt_queue_init(struct wg_crypt_queue *queue,
+			struct workqueue_struct *wq, work_func_t fn,
+			unsigned int size);
+void wg_crypt_queue_uninit(struct wg_crypt_queue *queue);
+void wg_crypt_queue_kick(struct wg_crypt_queue *queue, unsigned int packets);
+
+/*
+ * A peer's packets in the order they must leave (send) or arrive
+ * (receive). Whoever crypts a packet afterwards tries to become the one
+ * drainer, which takes every ready packet off the head:
+ *
+ *	do {
+ *		if (!wg_ordered_begin(q))
+ *			return;
+ *		while ((skb = wg_ordered_next(q)))
+ *			...;
+ *	} while (wg_ordered_end(q));
+ *
+ * wg_ordered_end() says whether the head became ready while the drainer
+ * was leaving, so no ready packet is left without one.
+ */
+struct wg_ordered_queue {
+	struct sk_buff_head packets;
+	unsigned long draining;		/* bit 0: a drainer is at work */
+};
+
+void wg_ordered_queue_init(struct wg_ordered_queue *q);
+bool wg_ordered_begin(struct wg_ordered_queue *q);
+struct sk_buff *wg_ordered_next(struct wg_ordered_queue *q);
+bool wg_ordered_end(struct wg_ordered_queue *q);
+bool wg_ordered_enqueue(struct wg_ordered_queue *q,
+			struct wg_crypt_queue *crypt, struct sk_buff *skb);
 
 /* Room in front of a data message for its header and the outer headers. */
 #define WG_DATA_HEADROOM (16 + 8 + 40)
@@ -41,9 +115,15 @@ static inline struct wg_skb_cb *wg_cb(struct sk_buff *skb)
 /* Device lifetime (receive.c); both under device_update_lock. */
 int wg_packet_paths_init(struct wg_device *wg);
 void wg_packet_paths_uninit(struct wg_device *wg);
+/* After every peer is gone: the last in-flight packets are done. */
+void wg_packet_paths_destroy(struct wg_device *wg);
 
 /* The socket's encap_rcv: takes @skb, whose data starts at the UDP header. */
 int wg_packet_receive(struct sock *sk, struct sk_buff *skb);
+
+/* The workers of the two crypt queues. */
+void wg_packet_encrypt_worker(struct work_struct *work);
+void wg_packet_decrypt_worker(struct work_struct *work);
 
 /* Send side (send.c). */
 netdev_tx_t wg_xmit(struct sk_buff *skb, struct net_device *dev);

@@ -339,6 +339,102 @@ drop:
 	kfree_skb(skb);
 }
 
+/*
+ * The drainer of @peer's receive queue, in arrival order: what decrypted
+ * is checked against the replay window, counted, and delivered.
+ */
+static void receive_ready(struct wg_peer *peer)
+{
+	struct wg_ordered_queue *q = &peer->rx_queue;
+	struct wg_device *wg = peer->device;
+	bool authenticated, data_received;
+	struct noise_keypair *keypair;
+	unsigned int done;
+	struct sk_buff *skb;
+
+	do {
+		if (!wg_ordered_begin(q))
+			return;
+		done = 0;
+		authenticated = false;
+		data_received = false;
+		while ((skb = wg_ordered_next(q)) != NULL) {
+			done++;
+			keypair = wg_cb(skb)->keypair;
+			if (unlikely(atomic_read(&wg_cb(skb)->state) !=
+				     WG_PACKET_CRYPTED ||
+				     !wg_replay_check_and_update(&keypair->receiving_counter,
+								 wg_cb(skb)->nonce))) {
+				wg_noise_keypair_put(keypair);
+				DEV_STATS_INC(wg->dev, rx_dropped);
+				kfree_skb(skb);
+				continue;
+			}
+			/* Authenticated from here on. */
+			authenticated = true;
+			if (wg_noise_received_with_keypair(&peer->keypairs,
+							   keypair)) {
+				wg_timers_handshake_complete(peer);
+				wg_packet_send_staged_packets(peer);
+			}
+			wg_peer_roam(peer, skb);
+			count_rx(peer, wg_cb(skb)->wire_len);
+			if (unlikely(wg_noise_keypair_rekey_on_receive(keypair) &&
+				     !peer->sent_lastminute_handshake)) {
+				peer->sent_lastminute_handshake = true;
+				wg_packet_send_queued_handshake_initiation(peer,
+									   false);
+			}
+			wg_noise_keypair_put(keypair);
+
+			if (pskb_trim(skb, skb->len - WG_AUTHTAG_LEN)) {
+				DEV_STATS_INC(wg->dev, rx_dropped);
+				kfree_skb(skb);
+				continue;
+			}
+			__skb_pull(skb, sizeof(struct wg_msg_data));
+			if (!skb->len) {
+				/* A keepalive: it already did its work. */
+				consume_skb(skb);
+				continue;
+			}
+			data_received = true;
+			deliver(wg, peer, skb, wg_cb(skb)->ds, wg_cb(skb)->xnet);
+		}
+		if (authenticated) {
+			wg_timers_any_authenticated_packet_received(peer);
+			wg_timers_any_authenticated_packet_traversal(peer);
+		}
+		if (data_received)
+			wg_timers_data_received(peer);
+		/* Each packet held the peer; @peer stays ours until here. */
+		while (done--)
+			wg_peer_put(peer);
+	} while (wg_ordered_end(q));
+}
+
+void wg_packet_decrypt_worker(struct work_struct *work)
+{
+	struct wg_crypt_queue *queue =
+		container_of(work, struct wg_crypt_worker, work)->queue;
+	enum wg_packet_state state;
+	struct wg_peer *peer;
+	struct sk_buff *skb;
+
+	while ((skb = ptr_ring_consume_bh(&queue->ring)) != NULL) {
+		peer = wg_cb(skb)->peer;
+		state = open_data(skb, wg_cb(skb)->keypair, wg_cb(skb)->nonce) ?
+			WG_PACKET_CRYPTED : WG_PACKET_DEAD;
+		/* As on sending: RCU keeps @peer while we drain. */
+		rcu_read_lock_bh();
+		atomic_set_release(&wg_cb(skb)->state, state);
+		receive_ready(peer);
+		rcu_read_unlock_bh();
+		cond_resched();
+	}
+}
+
+/* Softirq: find the session of a data message and queue it to be opened. */
 static void receive_data(struct wg_device *wg, struct sock *sk,
 			 struct sk_buff *skb)
 {
@@ -346,16 +442,15 @@ static void receive_data(struct wg_device *wg, struct sock *sk,
 	struct noise_keypair *keypair = NULL;
 	struct wg_index_entry *entry;
 	const struct wg_msg_data *hdr;
-	unsigned int message_len = skb->len;
+	struct wg_ordered_queue *q;
 	struct wg_peer *peer;
-	u8 outer_ds;
+	bool queued, dead;
 	u64 counter;
 
 	if (unlikely(!pskb_may_pull(skb, sizeof(*hdr))))
 		goto drop_silent;
 	hdr = (const void *)skb->data;
 	counter = le64_to_cpu(hdr->counter);
-	outer_ds = outer_dsfield(skb);
 
 	rcu_read_lock_bh();
 	entry = wg_index_hashtable_lookup(wg->index_hashtable, WG_INDEX_KEYPAIR,
@@ -372,46 +467,34 @@ static void receive_data(struct wg_device *wg, struct sock *sk,
 	if (unlikely(!wg_noise_keypair_receive_allowed(keypair) ||
 		     wg_replay_too_old(&keypair->receiving_counter, counter)))
 		goto drop_peer;
-	if (unlikely(!open_data(skb, keypair, counter)))
-		goto drop_peer;
-	if (unlikely(!wg_replay_check_and_update(&keypair->receiving_counter,
-						 counter)))
-		goto drop_peer;
 
-	/* Authenticated from here on. */
-	if (wg_noise_received_with_keypair(&peer->keypairs, keypair)) {
-		wg_timers_handshake_complete(peer);
-		wg_packet_send_staged_packets(peer);
-	}
-	wg_peer_roam(peer, skb);
-	count_rx(peer, message_len);
-	wg_timers_any_authenticated_packet_received(peer);
-	wg_timers_any_authenticated_packet_traversal(peer);
-	if (unlikely(wg_noise_keypair_rekey_on_receive(keypair) &&
-		     !peer->sent_lastminute_handshake)) {
-		peer->sent_lastminute_handshake = true;
-		wg_packet_send_queued_handshake_initiation(peer, false);
-	}
-	wg_noise_keypair_put(keypair);
+	wg_cb(skb)->peer = peer;
+	wg_cb(skb)->keypair = keypair;
+	wg_cb(skb)->nonce = counter;
+	wg_cb(skb)->wire_len = skb->len;
+	wg_cb(skb)->ds = outer_dsfield(skb);
+	wg_cb(skb)->xnet = !net_eq(sock_net(sk), dev_net(dev));
+	/* The route it came by is not needed, and may not outlive RCU. */
+	skb_dst_drop(skb);
 
-	if (pskb_trim(skb, skb->len - WG_AUTHTAG_LEN))
-		goto drop_peer_nokey;
-	__skb_pull(skb, sizeof(*hdr));
-	if (!skb->len) {
-		/* A keepalive: it already did its work. */
-		consume_skb(skb);
-		wg_peer_put(peer);
-		return;
+	q = &peer->rx_queue;
+	spin_lock_bh(&q->packets.lock);
+	queued = wg_ordered_enqueue(q, &wg->decrypt_queue, skb);
+	dead = queued && atomic_read(&wg_cb(skb)->state) == WG_PACKET_DEAD;
+	spin_unlock_bh(&q->packets.lock);
+	if (unlikely(!queued))
+		goto drop_peer;
+	wg_crypt_queue_kick(&wg->decrypt_queue, 1);
+	/* No worker will finish a packet the ring had no room for. */
+	if (unlikely(dead)) {
+		rcu_read_lock_bh();
+		receive_ready(peer);
+		rcu_read_unlock_bh();
 	}
-	wg_timers_data_received(peer);
-	deliver(wg, peer, skb, outer_ds,
-		!net_eq(sock_net(sk), dev_net(dev)));
-	wg_peer_put(peer);
 	return;
 
 drop_peer:
 	wg_noise_keypair_put(keypair);
-drop_peer_nokey:
 	wg_peer_put(peer);
 drop_silent:
 	DEV_STATS_INC(dev, rx_dropped);
@@ -453,7 +536,7 @@ drop:
 
 int wg_packet_paths_init(struct wg_device *wg)
 {
-	int ret;
+	int ret = -ENOMEM;
 
 	skb_queue_head_init(&wg->handshake_queue);
 	INIT_WORK(&wg->handshake_work, handshake_worker);
@@ -461,17 +544,53 @@ int wg_packet_paths_init(struct wg_device *wg)
 					   0, wg->dev->name);
 	if (!wg->handshake_wq)
 		return -ENOMEM;
+	/* Bound: a kick runs its worker on the CPU it names. */
+	wg->crypt_wq = alloc_workqueue("wg-crypt-%s",
+				       WQ_CPU_INTENSIVE | WQ_MEM_RECLAIM, 0,
+				       wg->dev->name);
+	if (!wg->crypt_wq)
+		goto err_handshake;
+	ret = wg_crypt_queue_init(&wg->encrypt_queue, wg->crypt_wq,
+				  wg_packet_encrypt_worker, MAX_QUEUED_PACKETS);
+	if (ret < 0)
+		goto err_crypt_wq;
+	ret = wg_crypt_queue_init(&wg->decrypt_queue, wg->crypt_wq,
+				  wg_packet_decrypt_worker, MAX_QUEUED_PACKETS);
+	if (ret < 0)
+		goto err_encrypt;
 	ret = gro_cells_init(&wg->gro_cells, wg->dev);
-	if (ret < 0) {
-		destroy_workqueue(wg->handshake_wq);
-		return ret;
-	}
+	if (ret < 0)
+		goto err_decrypt;
 	return 0;
+
+err_decrypt:
+	wg_crypt_queue_uninit(&wg->decrypt_queue);
+err_encrypt:
+	wg_crypt_queue_uninit(&wg->encrypt_queue);
+err_crypt_wq:
+	destroy_workqueue(wg->crypt_wq);
+err_handshake:
+	destroy_workqueue(wg->handshake_wq);
+	return ret;
 }
 
-/* After the sockets are closed: nothing can queue more work. */
+/* After the sockets are closed: nothing can queue more handshake work. */
 void wg_packet_paths_uninit(struct wg_device *wg)
 {
 	flush_workqueue(wg->handshake_wq);
 	skb_queue_purge(&wg->handshake_queue);
+}
+
+/*
+ * After every peer is gone, so nothing produces: the workers finish what
+ * is in flight (dropping the last references to peers and sessions),
+ * then the rest goes. The device cannot transmit any more.
+ */
+void wg_packet_paths_destroy(struct wg_device *wg)
+{
+	destroy_workqueue(wg->crypt_wq);
+	wg_crypt_queue_uninit(&wg->encrypt_queue);
+	wg_crypt_queue_uninit(&wg->decrypt_queue);
+	destroy_workqueue(wg->handshake_wq);
+	gro_cells_destroy(&wg->gro_cells);
 }

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Sending: packets from the stack are staged per peer until a session
- * exists, then encrypted in place and sent over UDP to the peer's
- * endpoint; handshake messages and cookie replies go out the same way.
+ * exists, then given nonces in order and queued both on the peer's send
+ * queue and on the device's encrypt ring. Per-CPU workers encrypt them in
+ * place, in parallel; whichever finishes sends every ready packet at the
+ * head of the peer's queue, so each peer's packets leave in nonce order.
+ * Handshake messages and cookie replies go straight out.
  *
- * The data path runs with BH disabled and reads the sockets, the
- * endpoint and the current keypair under RCU / endpoint_lock. Handshake
+ * Sending runs with BH disabled and reads the sockets, the endpoint and
+ * the current keypair under RCU / endpoint_lock. Handshake
  * messages are built in process context (the device workqueue) because
  * the handshake state sleeps on its lock.
  */
@@ -412,37 +415,127 @@ static void restage(struct wg_peer *peer, struct sk_buff_head *packets)
 		DEV_STATS_INC(peer->device->dev, tx_dropped);
 }
 
-/* Encrypt and send @packets, which all hold nonces of @keypair. */
-static void send_sealed(struct wg_peer *peer, struct noise_keypair *keypair,
-			struct sk_buff_head *packets)
+/* The drainer of @peer's send queue: out in order, each as it is ready. */
+static void send_ready(struct wg_peer *peer)
 {
+	struct wg_ordered_queue *q = &peer->tx_queue;
 	struct net_device *dev = peer->device->dev;
+	unsigned int len, done;
 	struct wg_route route;
-	bool data_sent = false;
+	bool data_sent, sent;
 	struct sk_buff *skb;
-	unsigned int len;
-	u8 ds;
 
-	route_to_peer(&route, peer);
-	while ((skb = __skb_dequeue(packets)) != NULL) {
-		if (skb->len)
-			data_sent = true;
-		ds = wg_cb(skb)->ds;
-		if (unlikely(!encrypt_packet(skb, keypair))) {
-			DEV_STATS_INC(dev, tx_errors);
+	do {
+		if (!wg_ordered_begin(q))
+			return;
+		done = 0;
+		sent = false;
+		data_sent = false;
+		while ((skb = wg_ordered_next(q)) != NULL) {
+			if (!done++)
+				route_to_peer(&route, peer);
+			wg_noise_keypair_put(wg_cb(skb)->keypair);
+			if (unlikely(atomic_read(&wg_cb(skb)->state) !=
+				     WG_PACKET_CRYPTED)) {
+				DEV_STATS_INC(dev, tx_errors);
+				kfree_skb(skb);
+				continue;
+			}
+			sent = true;
+			if (!wg_cb(skb)->keepalive)
+				data_sent = true;
+			len = skb->len;
+			if (likely(!send_skb(peer->device, skb, &route,
+					     wg_cb(skb)->ds)))
+				atomic64_add(len, &peer->tx_bytes);
+			else
+				DEV_STATS_INC(dev, tx_errors);
+		}
+		if (sent) {
+			wg_timers_any_authenticated_packet_traversal(peer);
+			wg_timers_any_authenticated_packet_sent(peer);
+			if (data_sent)
+				wg_timers_data_sent(peer);
+		}
+		/* Each packet held the peer; @peer stays ours until here. */
+		while (done--)
+			wg_peer_put(peer);
+	} while (wg_ordered_end(q));
+}
+
+/* Drain from any context; @peer is held by the caller or RCU. */
+static void send_ready_bh(struct wg_peer *peer)
+{
+	local_bh_disable();
+	send_ready(peer);
+	local_bh_enable();
+}
+
+void wg_packet_encrypt_worker(struct work_struct *work)
+{
+	struct wg_crypt_queue *queue =
+		container_of(work, struct wg_crypt_worker, work)->queue;
+	enum wg_packet_state state;
+	struct wg_peer *peer;
+	struct sk_buff *skb;
+
+	while ((skb = ptr_ring_consume_bh(&queue->ring)) != NULL) {
+		peer = wg_cb(skb)->peer;
+		state = encrypt_packet(skb, wg_cb(skb)->keypair) ?
+			WG_PACKET_CRYPTED : WG_PACKET_DEAD;
+		/*
+		 * Once marked, another CPU's drain may send it and drop the
+		 * last reference to @peer: RCU keeps its memory until we are
+		 * done draining.
+		 */
+		rcu_read_lock_bh();
+		atomic_set_release(&wg_cb(skb)->state, state);
+		send_ready(peer);
+		rcu_read_unlock_bh();
+		cond_resched();
+	}
+}
+
+/*
+ * Give @packets nonces of @keypair in order and queue them for the
+ * workers. What cannot get a nonce stays in @packets.
+ */
+static void queue_sealing(struct wg_peer *peer, struct noise_keypair *keypair,
+			  struct sk_buff_head *packets, u64 *last_nonce)
+{
+	struct wg_crypt_queue *crypt = &peer->device->encrypt_queue;
+	struct wg_ordered_queue *q = &peer->tx_queue;
+	unsigned int queued = 0, dropped = 0;
+	bool dead = false;
+	struct sk_buff *skb;
+	u64 nonce;
+
+	spin_lock_bh(&q->packets.lock);
+	while ((skb = skb_peek(packets)) != NULL) {
+		if (unlikely(!wg_noise_keypair_next_nonce(keypair, &nonce)))
+			break;
+		__skb_unlink(skb, packets);
+		wg_cb(skb)->nonce = nonce;
+		wg_cb(skb)->keypair = wg_noise_keypair_get(keypair);
+		wg_cb(skb)->peer = wg_peer_get(peer);
+		if (unlikely(!wg_ordered_enqueue(q, crypt, skb))) {
+			wg_noise_keypair_put(keypair);
+			wg_peer_put(peer);
 			kfree_skb(skb);
+			dropped++;
 			continue;
 		}
-		len = skb->len;
-		if (likely(!send_skb(peer->device, skb, &route, ds)))
-			atomic64_add(len, &peer->tx_bytes);
-		else
-			DEV_STATS_INC(dev, tx_errors);
+		dead |= atomic_read(&wg_cb(skb)->state) == WG_PACKET_DEAD;
+		*last_nonce = nonce;
+		queued++;
 	}
-	wg_timers_any_authenticated_packet_traversal(peer);
-	wg_timers_any_authenticated_packet_sent(peer);
-	if (data_sent)
-		wg_timers_data_sent(peer);
+	spin_unlock_bh(&q->packets.lock);
+	while (dropped--)
+		DEV_STATS_INC(peer->device->dev, tx_dropped);
+	wg_crypt_queue_kick(crypt, queued);
+	/* No worker will finish a packet the ring had no room for. */
+	if (unlikely(dead))
+		send_ready_bh(peer);
 }
 
 /*
@@ -453,7 +546,6 @@ void wg_packet_send_staged_packets(struct wg_peer *peer)
 {
 	struct noise_keypair *keypair;
 	struct sk_buff_head packets;
-	struct sk_buff *skb;
 	u64 nonce = 0;
 
 	__skb_queue_head_init(&packets);
@@ -470,12 +562,9 @@ void wg_packet_send_staged_packets(struct wg_peer *peer)
 	if (unlikely(!keypair))
 		goto no_session;
 
-	skb_queue_walk(&packets, skb) {
-		if (unlikely(!wg_noise_keypair_next_nonce(keypair, &nonce)))
-			goto no_session;
-		wg_cb(skb)->nonce = nonce;
-	}
-	send_sealed(peer, keypair, &packets);
+	queue_sealing(peer, keypair, &packets, &nonce);
+	if (unlikely(!skb_queue_empty(&packets)))
+		goto no_session;
 	if (unlikely(wg_noise_keypair_rekey_on_send(keypair, nonce)))
 		wg_packet_send_queued_handshake_initiation(peer, false);
 	wg_noise_keypair_put(keypair);
@@ -501,6 +590,7 @@ void wg_packet_send_keepalive(struct wg_peer *peer)
 		skb->dev = peer->device->dev;
 		wg_cb(skb)->mtu = 0;
 		wg_cb(skb)->ds = 0;
+		wg_cb(skb)->keepalive = true;
 		skb_queue_tail(&peer->staged_packet_queue, skb);
 	}
 	wg_packet_send_staged_packets(peer);
@@ -561,6 +651,7 @@ static int stage(struct wg_peer *peer, struct sk_buff *skb,
 		}
 		wg_cb(skb)->mtu = mtu;
 		wg_cb(skb)->ds = ip_tunnel_ecn_encap(0, ip_hdr(skb), skb);
+		wg_cb(skb)->keepalive = false;
 		__skb_queue_tail(&packets, skb);
 	}
 	restage(peer, &packets);
