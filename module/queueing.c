@@ -208,6 +208,7 @@ struct sk_buff *wg_ordered_next(struct wg_ordered_queue *q)
 bool wg_ordered_end(struct wg_ordered_queue *q)
 {
 	clear_bit(0, &q->draining);
+	/* Orders the clear before reading the head; see above. */
 	smp_mb__after_atomic();
 	return head_ready(q);
 }
