@@ -91,8 +91,52 @@ void wg_peer_clear_src(struct wg_peer *peer)
 
 /* Crypt queues ------------------------------------------------------------ */
 
+/* Packets a worker crypts before it hands them on together. */
+#define WG_CRYPT_BATCH 16
+
+/*
+ * Crypt a batch with BH enabled, then mark and drain it in one
+ * BH-disabled stretch: what is delivered reaches NAPI together, so GRO
+ * can merge it, and what is sent leaves back to back.
+ */
+static void crypt_worker(struct work_struct *work)
+{
+	struct wg_crypt_queue *queue =
+		container_of(work, struct wg_crypt_worker, work)->queue;
+	struct sk_buff *batch[WG_CRYPT_BATCH];
+	bool ok[WG_CRYPT_BATCH];
+	unsigned int i, n;
+
+	do {
+		for (n = 0; n < WG_CRYPT_BATCH; n++) {
+			batch[n] = ptr_ring_consume_bh(&queue->ring);
+			if (!batch[n])
+				break;
+			ok[n] = queue->crypt(batch[n]);
+		}
+		/*
+		 * Once marked, another CPU's drain may finish a packet and
+		 * drop the last reference to its peer: RCU keeps the peer's
+		 * memory until we are done draining.
+		 */
+		rcu_read_lock_bh();
+		for (i = 0; i < n; i++) {
+			struct wg_peer *peer = wg_cb(batch[i])->peer;
+
+			atomic_set_release(&wg_cb(batch[i])->state,
+					   ok[i] ? WG_PACKET_CRYPTED :
+						   WG_PACKET_DEAD);
+			queue->drain(peer);
+		}
+		rcu_read_unlock_bh();
+		cond_resched();
+	} while (n == WG_CRYPT_BATCH);
+}
+
 int wg_crypt_queue_init(struct wg_crypt_queue *queue,
-			struct workqueue_struct *wq, work_func_t fn,
+			struct workqueue_struct *wq,
+			bool (*crypt)(struct sk_buff *skb),
+			void (*drain)(struct wg_peer *peer),
 			unsigned int size)
 {
 	int cpu, ret;
@@ -108,10 +152,12 @@ int wg_crypt_queue_init(struct wg_crypt_queue *queue,
 	for_each_possible_cpu(cpu) {
 		struct wg_crypt_worker *worker = per_cpu_ptr(queue->workers, cpu);
 
-		INIT_WORK(&worker->work, fn);
+		INIT_WORK(&worker->work, crypt_worker);
 		worker->queue = queue;
 	}
 	queue->wq = wq;
+	queue->crypt = crypt;
+	queue->drain = drain;
 	queue->last_cpu = -1;
 	return 0;
 }

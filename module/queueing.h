@@ -67,15 +67,24 @@ struct wg_crypt_worker {
 	struct wg_crypt_queue *queue;
 };
 
+/*
+ * @crypt works on one packet in process context and says whether it
+ * succeeded; @drain then takes what is ready off the head of the packet's
+ * peer's ordered queue, with BH disabled.
+ */
 struct wg_crypt_queue {
 	struct ptr_ring ring;
 	struct wg_crypt_worker __percpu *workers;
 	struct workqueue_struct *wq;
+	bool (*crypt)(struct sk_buff *skb);
+	void (*drain)(struct wg_peer *peer);
 	int last_cpu;		/* where the last kick went; racy on purpose */
 };
 
 int wg_crypt_queue_init(struct wg_crypt_queue *queue,
-			struct workqueue_struct *wq, work_func_t fn,
+			struct workqueue_struct *wq,
+			bool (*crypt)(struct sk_buff *skb),
+			void (*drain)(struct wg_peer *peer),
 			unsigned int size);
 void wg_crypt_queue_uninit(struct wg_crypt_queue *queue);
 void wg_crypt_queue_kick(struct wg_crypt_queue *queue, unsigned int packets);
@@ -121,9 +130,11 @@ void wg_packet_paths_destroy(struct wg_device *wg);
 /* The socket's encap_rcv: takes @skb, whose data starts at the UDP header. */
 int wg_packet_receive(struct sock *sk, struct sk_buff *skb);
 
-/* The workers of the two crypt queues. */
-void wg_packet_encrypt_worker(struct work_struct *work);
-void wg_packet_decrypt_worker(struct work_struct *work);
+/* What the two crypt queues do (send.c and receive.c). */
+bool wg_packet_encrypt(struct sk_buff *skb);
+void wg_packet_send_ready(struct wg_peer *peer);
+bool wg_packet_decrypt(struct sk_buff *skb);
+void wg_packet_receive_ready(struct wg_peer *peer);
 
 /* Send side (send.c). */
 netdev_tx_t wg_xmit(struct sk_buff *skb, struct net_device *dev);

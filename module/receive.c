@@ -341,9 +341,10 @@ drop:
 
 /*
  * The drainer of @peer's receive queue, in arrival order: what decrypted
- * is checked against the replay window, counted, and delivered.
+ * is checked against the replay window, counted, and delivered. BH
+ * disabled; @peer is held by the caller or RCU.
  */
-static void receive_ready(struct wg_peer *peer)
+void wg_packet_receive_ready(struct wg_peer *peer)
 {
 	struct wg_ordered_queue *q = &peer->rx_queue;
 	struct wg_device *wg = peer->device;
@@ -413,25 +414,10 @@ static void receive_ready(struct wg_peer *peer)
 	} while (wg_ordered_end(q));
 }
 
-void wg_packet_decrypt_worker(struct work_struct *work)
+/* The decrypt queue's work on one packet. */
+bool wg_packet_decrypt(struct sk_buff *skb)
 {
-	struct wg_crypt_queue *queue =
-		container_of(work, struct wg_crypt_worker, work)->queue;
-	enum wg_packet_state state;
-	struct wg_peer *peer;
-	struct sk_buff *skb;
-
-	while ((skb = ptr_ring_consume_bh(&queue->ring)) != NULL) {
-		peer = wg_cb(skb)->peer;
-		state = open_data(skb, wg_cb(skb)->keypair, wg_cb(skb)->nonce) ?
-			WG_PACKET_CRYPTED : WG_PACKET_DEAD;
-		/* As on sending: RCU keeps @peer while we drain. */
-		rcu_read_lock_bh();
-		atomic_set_release(&wg_cb(skb)->state, state);
-		receive_ready(peer);
-		rcu_read_unlock_bh();
-		cond_resched();
-	}
+	return open_data(skb, wg_cb(skb)->keypair, wg_cb(skb)->nonce);
 }
 
 /* Softirq: find the session of a data message and queue it to be opened. */
@@ -488,7 +474,7 @@ static void receive_data(struct wg_device *wg, struct sock *sk,
 	/* No worker will finish a packet the ring had no room for. */
 	if (unlikely(dead)) {
 		rcu_read_lock_bh();
-		receive_ready(peer);
+		wg_packet_receive_ready(peer);
 		rcu_read_unlock_bh();
 	}
 	return;
@@ -551,11 +537,13 @@ int wg_packet_paths_init(struct wg_device *wg)
 	if (!wg->crypt_wq)
 		goto err_handshake;
 	ret = wg_crypt_queue_init(&wg->encrypt_queue, wg->crypt_wq,
-				  wg_packet_encrypt_worker, MAX_QUEUED_PACKETS);
+				  wg_packet_encrypt, wg_packet_send_ready,
+				  MAX_QUEUED_PACKETS);
 	if (ret < 0)
 		goto err_crypt_wq;
 	ret = wg_crypt_queue_init(&wg->decrypt_queue, wg->crypt_wq,
-				  wg_packet_decrypt_worker, MAX_QUEUED_PACKETS);
+				  wg_packet_decrypt, wg_packet_receive_ready,
+				  MAX_QUEUED_PACKETS);
 	if (ret < 0)
 		goto err_encrypt;
 	ret = gro_cells_init(&wg->gro_cells, wg->dev);

@@ -19,6 +19,7 @@
 #include <linux/scatterlist.h>
 #include <linux/timekeeping.h>
 #include <linux/udp.h>
+#include <net/dst_metadata.h>
 #include <net/icmp.h>
 #include <net/inet_ecn.h>
 #include <net/ip_tunnels.h>
@@ -415,8 +416,11 @@ static void restage(struct wg_peer *peer, struct sk_buff_head *packets)
 		DEV_STATS_INC(peer->device->dev, tx_dropped);
 }
 
-/* The drainer of @peer's send queue: out in order, each as it is ready. */
-static void send_ready(struct wg_peer *peer)
+/*
+ * The drainer of @peer's send queue: out in order, each as it is ready.
+ * BH disabled; @peer is held by the caller or RCU.
+ */
+void wg_packet_send_ready(struct wg_peer *peer)
 {
 	struct wg_ordered_queue *q = &peer->tx_queue;
 	struct net_device *dev = peer->device->dev;
@@ -463,37 +467,10 @@ static void send_ready(struct wg_peer *peer)
 	} while (wg_ordered_end(q));
 }
 
-/* Drain from any context; @peer is held by the caller or RCU. */
-static void send_ready_bh(struct wg_peer *peer)
+/* The encrypt queue's work on one packet. */
+bool wg_packet_encrypt(struct sk_buff *skb)
 {
-	local_bh_disable();
-	send_ready(peer);
-	local_bh_enable();
-}
-
-void wg_packet_encrypt_worker(struct work_struct *work)
-{
-	struct wg_crypt_queue *queue =
-		container_of(work, struct wg_crypt_worker, work)->queue;
-	enum wg_packet_state state;
-	struct wg_peer *peer;
-	struct sk_buff *skb;
-
-	while ((skb = ptr_ring_consume_bh(&queue->ring)) != NULL) {
-		peer = wg_cb(skb)->peer;
-		state = encrypt_packet(skb, wg_cb(skb)->keypair) ?
-			WG_PACKET_CRYPTED : WG_PACKET_DEAD;
-		/*
-		 * Once marked, another CPU's drain may send it and drop the
-		 * last reference to @peer: RCU keeps its memory until we are
-		 * done draining.
-		 */
-		rcu_read_lock_bh();
-		atomic_set_release(&wg_cb(skb)->state, state);
-		send_ready(peer);
-		rcu_read_unlock_bh();
-		cond_resched();
-	}
+	return encrypt_packet(skb, wg_cb(skb)->keypair);
 }
 
 /*
@@ -534,8 +511,11 @@ static void queue_sealing(struct wg_peer *peer, struct noise_keypair *keypair,
 		DEV_STATS_INC(peer->device->dev, tx_dropped);
 	wg_crypt_queue_kick(crypt, queued);
 	/* No worker will finish a packet the ring had no room for. */
-	if (unlikely(dead))
-		send_ready_bh(peer);
+	if (unlikely(dead)) {
+		local_bh_disable();
+		wg_packet_send_ready(peer);
+		local_bh_enable();
+	}
 }
 
 /*
@@ -625,7 +605,7 @@ static void no_route(struct sk_buff *skb, __be16 proto)
 static int stage(struct wg_peer *peer, struct sk_buff *skb,
 		 struct net_device *dev)
 {
-	unsigned int mtu = READ_ONCE(dev->mtu);
+	unsigned int dev_mtu = READ_ONCE(dev->mtu);
 	struct sk_buff_head packets;
 	struct sk_buff *segs, *next;
 
@@ -642,6 +622,9 @@ static int stage(struct wg_peer *peer, struct sk_buff *skb,
 	__skb_queue_head_init(&packets);
 	skb_list_walk_safe(segs, skb, next) {
 		skb_mark_not_on_list(skb);
+		/* Padding stops at the MTU of the route the packet took. */
+		wg_cb(skb)->mtu = skb_valid_dst(skb) ?
+				  dst_mtu(skb_dst(skb)) : dev_mtu;
 		skb_dst_drop(skb);
 		if (skb->ip_summed == CHECKSUM_PARTIAL &&
 		    skb_checksum_help(skb)) {
@@ -649,7 +632,6 @@ static int stage(struct wg_peer *peer, struct sk_buff *skb,
 			kfree_skb(skb);
 			continue;
 		}
-		wg_cb(skb)->mtu = mtu;
 		wg_cb(skb)->ds = ip_tunnel_ecn_encap(0, ip_hdr(skb), skb);
 		wg_cb(skb)->keepalive = false;
 		__skb_queue_tail(&packets, skb);

@@ -62,7 +62,13 @@ printf '%-8s %12s %12s %8s\n' metric ours distro ratio
 for m in tcp1 tcp4 udp64 ping; do
 	o=$(awk -v m=$m '$1 == "ours" && $2 == m { s += $3; n++ } END { if (n) printf "%.3f", s / n }' "$results")
 	t=$(awk -v m=$m '$1 == "distro" && $2 == m { s += $3; n++ } END { if (n) printf "%.3f", s / n }' "$results")
-	ratio=$(awk -v o="$o" -v t="$t" 'BEGIN { if (t > 0) printf "%.2f", o / t; else print "-" }')
+	# Always "how much better are we": for a round trip, shorter wins.
+	if [ "$m" = ping ]; then
+		ratio=$(awk -v o="$o" -v t="$t" 'BEGIN { if (o > 0) printf "%.2f", t / o; else print "-" }')
+	else
+		ratio=$(awk -v o="$o" -v t="$t" 'BEGIN { if (t > 0) printf "%.2f", o / t; else print "-" }')
+	fi
 	printf '%-8s %12s %12s %8s\n' "$m" "$o" "$t" "$ratio"
 done
 echo "(tcp in Mbit/s, udp64 in packets/s received, ping in ms average RTT; means of $runs runs)"
+echo "(ratio: ours relative to the distro's, above 1 is better for ours; for ping it is theirs/ours)"
