@@ -4,8 +4,10 @@
  * the netns that created it goes away.
  */
 #include <linux/if_arp.h>
+#include <linux/inetdevice.h>
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
+#include <net/addrconf.h>
 #include <net/rtnetlink.h>
 
 #include "compat.h"
@@ -30,11 +32,33 @@ static void start_peers(struct wg_device *wg)
 			wg_packet_send_keepalive(peer);
 }
 
+/*
+ * Under RTNL, before the address families hear the device is up: no
+ * IPv6 address of its own (nor the multicast reports that come with one,
+ * which no peer would take), and no ICMP redirects. Peers behind one
+ * device cannot reach each other directly, so a hub must never tell a
+ * spoke to try; the kernel sends redirects if either the device or
+ * "all" allows them, so "all" goes off in this netns too.
+ */
+static void quiet_addresses(struct net_device *dev)
+{
+	struct in_device *in4 = __in_dev_get_rtnl(dev);
+	struct inet6_dev *in6 = __in6_dev_get(dev);
+
+	if (in4) {
+		IN_DEV_CONF_SET(in4, SEND_REDIRECTS, 0);
+		WRITE_ONCE(IPV4_DEVCONF_ALL(dev_net(dev), SEND_REDIRECTS), 0);
+	}
+	if (in6)
+		WRITE_ONCE(in6->cnf.addr_gen_mode, IN6_ADDR_GEN_MODE_NONE);
+}
+
 static int wg_open(struct net_device *dev)
 {
 	struct wg_device *wg = netdev_priv(dev);
 	int ret = 0;
 
+	quiet_addresses(dev);
 	mutex_lock(&wg->device_update_lock);
 	/* Without its creating netns the device can be up but not carry. */
 	if (wg->creating_net) {

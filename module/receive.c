@@ -70,9 +70,11 @@ static bool under_load(struct wg_device *wg)
 	return last && time_before(jiffies, last + HZ);
 }
 
+/* An authenticated message of @len bytes: the peer's and the device's. */
 static void count_rx(struct wg_peer *peer, unsigned int len)
 {
 	atomic64_add(len, &peer->rx_bytes);
+	dev_sw_netstats_rx_add(peer->device->dev, len);
 }
 
 static void consume_cookie(struct wg_device *wg, struct sk_buff *skb)
@@ -329,10 +331,7 @@ static void deliver(struct wg_device *wg, struct wg_peer *peer,
 	/* Authenticated: nothing in it can have been damaged on the way. */
 	skb->ip_summed = CHECKSUM_UNNECESSARY;
 	skb->csum_level = ~0;
-	len = skb->len;
-	if (likely(gro_cells_receive(&wg->gro_cells, skb) == NET_RX_SUCCESS))
-		dev_sw_netstats_rx_add(dev, len);
-	else
+	if (unlikely(gro_cells_receive(&wg->gro_cells, skb) != NET_RX_SUCCESS))
 		DEV_STATS_INC(dev, rx_dropped);
 	return;
 drop:

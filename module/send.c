@@ -179,10 +179,15 @@ static int send6(struct wg_device *wg, struct sk_buff *skb,
 }
 #endif
 
-/* Consumes @skb, whose data is a whole WireGuard message. */
+/*
+ * Consumes @skb, whose data is a whole WireGuard message. The tunnel
+ * helpers count it on the device as sent, whole, once it left.
+ */
 static int send_skb(struct wg_device *wg, struct sk_buff *skb,
 		    struct wg_route *route, u8 ds)
 {
+	skb->dev = wg->dev;
+	skb_reset_network_header(skb);
 	skb_reset_inner_headers(skb);
 	if (route->endpoint.addr.sa_family == AF_INET)
 		return send4(wg, skb, route, ds);
