@@ -8,8 +8,10 @@
  *   hs-flood PUBKEY DST_IP DST_PORT SRC_NET/PLEN COUNT SECONDS [BURST]
  *
  * PUBKEY is the responder's public key as wg prints it. COUNT initiations
- * go out in bursts of BURST (default 512), spread evenly over SECONDS.
- * Prints a line when the first burst is out, then what it sent in all;
+ * go out in bursts of BURST (default 512), spread evenly over SECONDS;
+ * the first burst is twice as big, so that the responder stays under
+ * load for a while after it even if it keeps up with the others. Prints
+ * a line when the first burst is out, then what it sent in all;
  * exits non-zero if it could not send them all.
  */
 /* LDLIBS: -lcrypto */
@@ -142,7 +144,7 @@ int main(int argc, char **argv)
 	seconds = atof(argv[6]);
 	if (argc == 8)
 		burst = strtoul(argv[7], NULL, 10);
-	if (!count || seconds < 0 || !burst || burst > MAX_BURST)
+	if (!count || seconds < 0 || !burst || 2 * burst > MAX_BURST)
 		usage();
 	if (wire_mac_open(&m)) {
 		fprintf(stderr, "no BLAKE2SMAC in libcrypto\n");
@@ -169,15 +171,16 @@ int main(int argc, char **argv)
 	gap = seconds * burst / count;
 	start = now();
 	for (n = 0; sent + dropped < count; n++) {
+		unsigned long size = n ? burst : 2 * burst;
 		unsigned long want = count - sent - dropped, done = 0;
 		unsigned long lost = 0;
 
-		if (want > burst)
-			want = burst;
+		if (want > size)
+			want = size;
 		for (i = 0; i < want; i++)
 			build(pkts[i], &rng, net, hostmask, to.sin_addr, dport,
 			      &m, mac1_key);
-		sleep_until(start + n * gap);
+		sleep_until(start + (n ? n + 1 : 0) * gap);
 		while (done < want) {
 			ret = sendmmsg(fd, msgs + done,
 				       want - done < MAX_VLEN ? want - done :
