@@ -43,7 +43,7 @@ ip netns exec ns0 wire-fuzz relay 10009 10001 10002 $dir >/tmp/relay.log 2>&1 &
 relay=$!
 fuzz=
 finish() {
-	kill "$relay" ${fuzz:+"$fuzz"} 2>/dev/null || true
+	kill ${relay:+"$relay"} ${fuzz:+"$fuzz"} 2>/dev/null || true
 }
 trap finish EXIT
 wait_for 10 grep -q ready /tmp/relay.log
@@ -54,6 +54,7 @@ pings ns1 192.168.241.2 || fail "no ping through the relay"
 wait_for 10 test -e $dir/data.bin
 kill $relay
 wait $relay || true
+relay=
 inns ns1 wg set wg1 peer "$pub2" endpoint 127.0.0.1:10002
 inns ns2 wg set wg2 peer "$pub1" endpoint 127.0.0.1:10001
 
