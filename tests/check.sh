@@ -63,10 +63,13 @@ if [ -f tools/wgctl/Makefile ]; then
 		fi
 	fi
 fi
+# A tool asks for more libraries with a line "/* LDLIBS: -lfoo */".
 for c in tests/netns/*.c; do
 	[ -e "$c" ] || continue
 	name=$(basename "$c" .c)
-	if ! cc -O2 -Wall -Wextra -Werror -I include/uapi -o "$build/bin/$name" "$c" -lmnl \
+	libs=$(sed -n 's|^/\* LDLIBS: \(.*\) \*/$|\1|p' "$c")
+	# shellcheck disable=SC2086
+	if ! cc -O2 -Wall -Wextra -Werror -I include/uapi -o "$build/bin/$name" "$c" -lmnl $libs \
 		>"$build/$name.log" 2>&1; then
 		cat "$build/$name.log"
 		result "build-$name" FAIL
