@@ -250,8 +250,13 @@ void wg_packet_send_handshake_initiation(struct wg_peer *peer)
 	wg_cookie_add_macs(&peer->latest_cookie, &msg, sizeof(msg));
 	wg_timers_any_authenticated_packet_traversal(peer);
 	wg_timers_any_authenticated_packet_sent(peer);
-	send_buffer_to_peer(peer, &msg, sizeof(msg));
+	/*
+	 * Armed before it leaves: the response may complete the handshake
+	 * on another CPU at once, and its cancel must find the timer there,
+	 * or a needless retry follows REKEY_TIMEOUT later.
+	 */
 	wg_timers_handshake_initiated(peer);
+	send_buffer_to_peer(peer, &msg, sizeof(msg));
 }
 
 void wg_packet_handshake_send_worker(struct work_struct *work)
