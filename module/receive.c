@@ -146,6 +146,7 @@ static void consume_response(struct wg_device *wg, struct sk_buff *skb)
 	keypair = wg_noise_begin_session(&peer->handshake, &peer->keypairs);
 	if (keypair) {
 		wg_packet_install_session(peer, keypair);
+		wg_timers_handshake_complete(peer);
 		/* The responder waits for proof we have the keys: send. */
 		wg_packet_send_keepalive(peer);
 	}

@@ -289,10 +289,12 @@ out:
 	rcu_read_unlock_bh();
 }
 
-/* Process context, after the initiation was consumed. */
 /*
- * A session derived from a completed handshake, either side: it takes
- * over the handshake's index, and our reference to it is dropped.
+ * A session derived from a handshake, either side: it takes over the
+ * handshake's index, and our reference to it is dropped. The handshake
+ * counts as complete only once each side has proof the other holds the
+ * keys: the initiator on the response, the responder on the first packet
+ * under the new session (receive.c).
  */
 void wg_packet_install_session(struct wg_peer *peer,
 			       struct noise_keypair *keypair)
@@ -303,7 +305,6 @@ void wg_packet_install_session(struct wg_peer *peer,
 				   &keypair->index_entry);
 	wg_noise_keypair_put(keypair);
 	wg_timers_session_derived(peer);
-	wg_timers_handshake_complete(peer);
 }
 
 void wg_packet_send_handshake_response(struct wg_peer *peer)

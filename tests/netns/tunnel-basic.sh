@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Two ends over ns0's loopback: the handshake completes, ping and ping6
-# both ways, a ping flood, TCP and UDP with iperf3, over IPv4 and IPv6
-# outer addresses.
+# both ways, ping and ping6 floods, TCP and UDP with iperf3 over IPv4 and
+# IPv6 inside, all of it over IPv4 and IPv6 outer addresses.
 . ./lib.sh
 . ./tunnel.bash
 
@@ -17,18 +17,23 @@ run_over() { # run_over OUTER
 	pings ns2 192.168.241.1 3 || fail "ping back ($1)"
 	wait_for 10 pings ns1 fd00::2
 	pings ns2 fd00::1 3 || fail "ping6 back ($1)"
-	inns ns1 ping -q -f -c 1000 -W 2 192.168.241.2 >/tmp/flood.out ||
-		fail "flood ping lost packets ($1): $(cat /tmp/flood.out)"
-	grep -q ' 0% packet loss' /tmp/flood.out || fail "flood lost packets ($1)"
-
-	inns ns2 iperf3 -s -D -1 -B 192.168.241.2 >/dev/null
-	wait_for 5 bash -c "ip netns exec ns2 ss -tln | grep -q ':5201 '"
-	inns ns1 iperf3 -c 192.168.241.2 -t 2 >/tmp/tcp.out ||
-		fail "iperf3 TCP ($1): $(cat /tmp/tcp.out)"
-	inns ns2 iperf3 -s -D -1 -B fd00::2 >/dev/null
-	wait_for 5 bash -c "ip netns exec ns2 ss -tln | grep -q ':5201 '"
-	inns ns1 iperf3 -c fd00::2 -u -b 50M -t 2 >/tmp/udp.out ||
-		fail "iperf3 UDP6 ($1): $(cat /tmp/udp.out)"
+	local inner proto
+	for inner in 192.168.241.2 fd00::2; do
+		inns ns1 ping -q -f -c 1000 -W 2 "$inner" >/tmp/flood.out ||
+			fail "flood ping to $inner lost packets ($1): $(cat /tmp/flood.out)"
+		grep -q ' 0% packet loss' /tmp/flood.out ||
+			fail "flood to $inner lost packets ($1)"
+		for proto in tcp udp; do
+			# The last one-off server must be gone, not just finishing.
+			wait_for 10 bash -c "! ip netns exec ns2 ss -tln | grep -q ':5201 '"
+			inns ns2 iperf3 -s -D -1 -B "$inner" >/dev/null
+			wait_for 5 bash -c "ip netns exec ns2 ss -tln | grep -q ':5201 '"
+			local args=(-t 2)
+			[ "$proto" = udp ] && args=(-u -b 50M -t 2)
+			inns ns1 iperf3 -c "$inner" "${args[@]}" >/tmp/iperf.out ||
+				fail "iperf3 $proto to $inner ($1): $(cat /tmp/iperf.out)"
+		done
+	done
 	ip -all netns delete
 }
 
