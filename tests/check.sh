@@ -89,7 +89,7 @@ fi
 
 # One kernel: build the module, pack, boot, collect the results.
 run_kernel() {
-	local k=$1 paths vmlinuz initrd out=$build/$1 log mem extra list t line stage
+	local k=$1 paths vmlinuz initrd out=$build/$1 log mem extra list t line stage partner
 	step "kernel $k"
 	if ! paths=$(bash tests/vm/prepare.sh "$k" "$out" "$build/bin" 2>"$build/$k.prepare.log"); then
 		cat "$build/$k.prepare.log"
@@ -107,8 +107,22 @@ run_kernel() {
 	fi
 	list=$(echo "$tests" | xargs | tr ' ' ',')
 	log=$out/console.log
-	echo "booting; console log in $log"
-	WG_VM_MEM=$mem bash tests/vm/boot.sh "$vmlinuz" "$initrd" "$log" "$list" $extra
+	# A second VM, for the tests marked "# vm: partner" (tests/netns/partner.bash).
+	# Not on the debug kernel unless asked (WG_DEBUG_PARTNER=1): booting two
+	# there costs minutes, and KASAN and lockdep already watch the same
+	# handshake and data paths against wireguard-go in tunnel-interop.
+	partner=0
+	for t in $tests; do
+		grep -qx '# vm: partner' "tests/netns/$t.sh" 2>/dev/null && partner=1
+	done
+	[ "$k" = debug ] && [ "${WG_DEBUG_PARTNER:-0}" != 1 ] && partner=0
+	if [ "$partner" = 1 ]; then
+		echo "booting with a partner VM; console logs in $log and ${log%.log}.partner.log"
+	else
+		echo "booting; console log in $log"
+	fi
+	WG_VM_MEM=$mem WG_VM_PARTNER=$partner WG_VM_PARTNER_MEM=$((mem / 2)) \
+		bash tests/vm/boot.sh "$vmlinuz" "$initrd" "$log" "$list" $extra
 	local expect=$tests
 	[ "$k" = debug ] && expect="$tests kmemleak"
 	for t in $(echo "$expect" | xargs); do
