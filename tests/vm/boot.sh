@@ -25,16 +25,16 @@ limit=${WG_VM_TIMEOUT:-2400}
 args="console=ttyS0 panic=-1 no_timer_check no_hash_pointers"
 args="$args WG_TESTS=$tests WG_TIMEOUT=${WG_TEST_TIMEOUT:-900} $*"
 
-vm() { # vm SMP MEM LOG APPEND NIC-OPTIONS...
+vm() { # vm SMP MEM LOG APPEND NIC-OPTIONS...: sets qemu, the command
 	local smp=$1 vmem=$2 vlog=$3 append=$4
 	shift 4
-	timeout -s KILL "$limit" qemu-system-x86_64 \
-		-machine q35 -cpu max -smp "$smp" -m "$vmem" \
-		-accel tcg,thread=multi \
-		-display none -monitor none -serial "file:$vlog" \
-		-no-reboot "$@" \
-		-kernel "$kernel" -initrd "$initrd" \
-		-append "$append" </dev/null
+	qemu=(timeout -s KILL "$limit" qemu-system-x86_64
+		-machine q35 -cpu max -smp "$smp" -m "$vmem"
+		-accel "tcg,thread=multi"
+		-display none -monitor none -serial "file:$vlog"
+		-no-reboot "$@"
+		-kernel "$kernel" -initrd "$initrd"
+		-append "$append")
 }
 
 # link LOCAL REMOTE MAC: the options of one end of the link.
@@ -45,30 +45,38 @@ link() {
 }
 
 if [ "${WG_VM_PARTNER:-0}" != 1 ]; then
-	vm 2 "$mem" "$log" "$args" -nic none || true
+	vm 2 "$mem" "$log" "$args" -nic none
+	"${qemu[@]}" </dev/null || true
 	exit 0
 fi
 
 sockdir=$(mktemp -d "${TMPDIR:-/tmp}/wg-oot-link.XXXXXX")
-partner=
-stop_partner() {
-	local qemu
+partner='' testvm=''
+stop_vms() {
+	local qemu pid
 	if [ -n "$partner" ] && qemu=$(pgrep -P "$partner" qemu); then
 		awk -v hz="$(getconf CLK_TCK)" \
 			'{ printf "partner VM: %.0fs of CPU\n", ($14 + $15) / hz }' "/proc/$qemu/stat"
 	fi
-	# TERM to timeout reaches QEMU, which exits at once.
-	[ -n "$partner" ] && kill "$partner" 2>/dev/null && wait "$partner" 2>/dev/null
+	# These are timeout's PIDs; it passes TERM on to QEMU, which exits at once.
+	for pid in $testvm $partner; do
+		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	done
 	rm -rf "$sockdir"
 }
-trap stop_partner EXIT
+trap stop_vms EXIT
 trap 'exit 130' INT TERM
 mapfile -t plink < <(link partner test 52:54:00:77:00:02)
 mapfile -t tlink < <(link test partner 52:54:00:77:00:01)
 # One CPU and little memory: the partner idles while it waits for its test.
 # QEMU says when it is stopped; nothing else of its should be hidden.
 vm 1 "${WG_VM_PARTNER_MEM:-512}" "${log%.log}.partner.log" \
-	"console=ttyS0 panic=-1 no_timer_check WG_ROLE=partner" "${plink[@]}" \
-	2> >(grep -v 'terminating on signal' >&2) &
+	"console=ttyS0 panic=-1 no_timer_check WG_ROLE=partner" "${plink[@]}"
+"${qemu[@]}" </dev/null 2> >(grep -v 'terminating on signal' >&2) &
 partner=$!
-vm 2 "$mem" "$log" "$args WG_PARTNER=1" "${tlink[@]}" || true
+vm 2 "$mem" "$log" "$args WG_PARTNER=1" "${tlink[@]}"
+# In the background too, so that a signal to this script stops both VMs.
+"${qemu[@]}" </dev/null &
+testvm=$!
+wait "$testvm" || true
+testvm=
