@@ -99,7 +99,7 @@ debug_skip_reason() {
 
 # One kernel: build the module, pack, boot, collect the results.
 run_kernel() {
-	local k=$1 paths vmlinuz initrd out=$build/$1 log mem extra list t line stage
+	local k=$1 paths vmlinuz initrd out=$build/$1 log mem extra list t line stage partner
 	local run=$tests reason
 	step "kernel $k"
 	if ! paths=$(bash tests/vm/prepare.sh "$k" "$out" "$build/bin" 2>"$build/$k.prepare.log"); then
@@ -127,8 +127,19 @@ run_kernel() {
 	fi
 	list=$(echo "$run" | xargs | tr ' ' ',')
 	log=$out/console.log
-	echo "booting; console log in $log"
-	WG_VM_MEM=$mem bash tests/vm/boot.sh "$vmlinuz" "$initrd" "$log" "$list" $extra
+	# A second VM, for the tests marked "# vm: partner" that run here
+	# (tests/netns/partner.bash).
+	partner=0
+	for t in $run; do
+		grep -qx '# vm: partner' "tests/netns/$t.sh" 2>/dev/null && partner=1
+	done
+	if [ "$partner" = 1 ]; then
+		echo "booting with a partner VM; console logs in $log and ${log%.log}.partner.log"
+	else
+		echo "booting; console log in $log"
+	fi
+	WG_VM_MEM=$mem WG_VM_PARTNER=$partner WG_VM_PARTNER_MEM=$((mem / 2)) \
+		bash tests/vm/boot.sh "$vmlinuz" "$initrd" "$log" "$list" $extra
 	local expect=$run
 	[ "$k" = debug ] && expect="$run kmemleak"
 	for t in $(echo "$expect" | xargs); do

@@ -58,6 +58,15 @@ ping -q -i 3600 127.0.0.1 >/dev/null 2>&1 &
 echo "@@BOOTED $(uname -r)"
 [ -e $kmemleak ] && echo clear >$kmemleak
 
+# The second VM of a two-VM test: serves the test VM until killed.
+if [ "${WG_ROLE:-}" = partner ]; then
+	hostname wgpartner
+	bash /tests/vm/partner.sh 2>&1
+	echo "@@PARTNER failed"
+	sync
+	reboot -f
+fi
+
 # A single script to show rather than tests to judge (make demo).
 if [ -n "${WG_RUN:-}" ]; then
 	echo "@@DEMO"
