@@ -34,31 +34,18 @@ make_ns nsr nsa nsl
 for ns in nsr nsa nsl; do
 	inns $ns sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
 done
-ip link add r-a netns nsr type veth peer a-r netns nsa
-ip link add r-l netns nsr type veth peer l-r netns nsl
-inns nsr ip addr add 10.0.0.1/24 dev r-a
-inns nsa ip addr add 10.0.0.2/24 dev a-r
-inns nsr ip addr add 10.0.1.1/24 dev r-l
-inns nsl ip addr add 10.0.1.2/24 dev l-r
-for l in nsr:r-a nsa:a-r nsr:r-l nsl:l-r; do
-	inns "${l%:*}" ip link set "${l#*:}" up
-done
+veth_link nsr r-a 10.0.0.1/24 nsa a-r 10.0.0.2/24
+veth_link nsr r-l 10.0.1.1/24 nsl l-r 10.0.1.2/24
 inns nsr ip route add 10.66.0.0/16 via 10.0.0.2
 
 keyr=$(wg genkey)
 keyl=$(wg genkey)
 pubr=$(echo "$keyr" | wg pubkey)
 publ=$(echo "$keyl" | wg pubkey)
-inns nsr ip link add wgr type wireguard
-inns nsr wg set wgr listen-port 10001 private-key <(echo "$keyr") \
+wg_dev nsr wgr 10001 "$keyr" 192.168.241.1/24 \
 	peer "$publ" allowed-ips 192.168.241.2/32
-inns nsr ip addr add 192.168.241.1/24 dev wgr
-inns nsr ip link set wgr up
-inns nsl ip link add wgl type wireguard
-inns nsl wg set wgl listen-port 10002 private-key <(echo "$keyl") \
+wg_dev nsl wgl 10002 "$keyl" 192.168.241.2/24 \
 	peer "$pubr" allowed-ips 192.168.241.1/32 endpoint 10.0.1.1:10001
-inns nsl ip addr add 192.168.241.2/24 dev wgl
-inns nsl ip link set wgl up
 
 # Counters in the mangle table, one rule each, read by position. The u32
 # matches look at UDP ports, at the first word of the UDP payload (the

@@ -11,13 +11,7 @@
 command -v wireguard-go >/dev/null || skip "no wireguard-go"
 wg_load_ours
 make_ns ns1 ns2
-ip link add veth1 netns ns1 type veth peer name veth2 netns ns2
-inns ns1 ip addr add 10.9.0.1/24 dev veth1
-inns ns1 ip addr add fd09::1/64 dev veth1 nodad
-inns ns2 ip addr add 10.9.0.2/24 dev veth2
-inns ns2 ip addr add fd09::2/64 dev veth2 nodad
-inns ns1 ip link set veth1 up
-inns ns2 ip link set veth2 up
+veth_link ns1 veth1 10.9.0.1/24,fd09::1/64 ns2 veth2 10.9.0.2/24,fd09::2/64
 
 key1=$(wg genkey)
 key2=$(wg genkey)

@@ -32,16 +32,8 @@ pubs=$(echo "$keys" | wg pubkey)
 # with persistent keepalive 1 (which starts the handshake, with no data).
 setup() {
 	make_ns nsc nsr nss
-	ip link add vc netns nsc type veth peer name vri netns nsr
-	ip link add vs netns nss type veth peer name vro netns nsr
-	inns nsc ip addr add 10.1.0.2/24 dev vc
-	inns nsr ip addr add 10.1.0.1/24 dev vri
-	inns nsr ip addr add 10.2.0.1/24 dev vro
-	inns nss ip addr add 10.2.0.2/24 dev vs
-	inns nsc ip link set vc up
-	inns nsr ip link set vri up
-	inns nsr ip link set vro up
-	inns nss ip link set vs up
+	veth_link nsc vc 10.1.0.2/24 nsr vri 10.1.0.1/24
+	veth_link nss vs 10.2.0.2/24 nsr vro 10.2.0.1/24
 	# The server has no route back to 10.1.0.0/24: only NAT reaches it.
 	inns nsc ip route add default via 10.1.0.1
 	inns nsr sysctl -qw net.ipv4.ip_forward=1
@@ -51,17 +43,11 @@ setup() {
 	expect_eq "router's UDP timeout" \
 		"$(inns nsr sysctl -n net.netfilter.nf_conntrack_udp_timeout_stream)" $ct_timeout
 
-	inns nss ip link add wgs type wireguard
-	inns nss wg set wgs listen-port 20000 private-key <(echo "$keys") \
+	wg_dev nss wgs 20000 "$keys" 192.168.243.1/24 \
 		peer "$pubc" allowed-ips 192.168.243.2/32
-	inns nss ip addr add 192.168.243.1/24 dev wgs
-	inns nss ip link set wgs up
-	inns nsc ip link add wgc type wireguard
-	inns nsc wg set wgc listen-port 10000 private-key <(echo "$keyc") \
+	wg_dev nsc wgc 10000 "$keyc" 192.168.243.2/24 \
 		peer "$pubs" allowed-ips 192.168.243.1/32 \
 		endpoint 10.2.0.2:20000 persistent-keepalive 1
-	inns nsc ip addr add 192.168.243.2/24 dev wgc
-	inns nsc ip link set wgc up
 
 	wait_for 30 handshake_done nsc wgc
 	wait_for 30 handshake_done nss wgs

@@ -28,27 +28,13 @@ pings ns1 fd00::2 3 || fail "ping6 back over IPv6"
 # and wg1 follows it to the new address once wg2 speaks from there.
 ip -all netns delete
 make_ns ns1 ns2
-ip link add v1 netns ns1 type veth peer name v2 netns ns2
-inns ns1 ip addr add 10.0.0.1/24 dev v1
-inns ns1 ip addr add fd01::1/64 dev v1 nodad
-inns ns2 ip addr add 10.0.0.2/24 dev v2
-inns ns2 ip addr add fd01::2/64 dev v2 nodad
+veth_link ns1 v1 10.0.0.1/24,fd01::1/64 ns2 v2 10.0.0.2/24,fd01::2/64
 # Keep the new address when the old, primary one goes.
 inns ns2 sysctl -qw net.ipv4.conf.v2.promote_secondaries=1
-inns ns1 ip link set v1 up
-inns ns2 ip link set v2 up
-inns ns1 ip link add wg1 type wireguard
-inns ns2 ip link add wg2 type wireguard
-inns ns1 wg set wg1 listen-port 10001 private-key <(echo "$key1") \
+wg_dev ns1 wg1 10001 "$key1" 192.168.241.1/24,fd00::1/64 \
 	peer "$pub2" allowed-ips 192.168.241.2/32,fd00::2/128 endpoint 10.0.0.2:10002
-inns ns2 wg set wg2 listen-port 10002 private-key <(echo "$key2") \
+wg_dev ns2 wg2 10002 "$key2" 192.168.241.2/24,fd00::2/64 \
 	peer "$pub1" allowed-ips 192.168.241.1/32,fd00::1/128 endpoint 10.0.0.1:10001
-inns ns1 ip addr add 192.168.241.1/24 dev wg1
-inns ns1 ip addr add fd00::1/64 dev wg1 nodad
-inns ns2 ip addr add 192.168.241.2/24 dev wg2
-inns ns2 ip addr add fd00::2/64 dev wg2 nodad
-inns ns1 ip link set wg1 up
-inns ns2 ip link set wg2 up
 wait_for 15 pings ns1 192.168.241.2
 expect_eq "endpoint before" "$(inns ns1 wg show wg1 endpoints | cut -f2)" 10.0.0.2:10002
 

@@ -25,10 +25,8 @@ tunnel_pair() {
 	inns ns2 wg set wg2 listen-port 10002 private-key <(echo "$key2") \
 		peer "$pub1" allowed-ips 192.168.241.1/32,fd00::1/128 \
 		endpoint "$outer:10001"
-	inns ns1 ip addr add 192.168.241.1/24 dev wg1
-	inns ns1 ip addr add fd00::1/64 dev wg1 nodad
-	inns ns2 ip addr add 192.168.241.2/24 dev wg2
-	inns ns2 ip addr add fd00::2/64 dev wg2 nodad
+	add_addrs ns1 wg1 192.168.241.1/24,fd00::1/64
+	add_addrs ns2 wg2 192.168.241.2/24,fd00::2/64
 	inns ns1 ip link set wg1 up
 	inns ns2 ip link set wg2 up
 }
@@ -46,4 +44,37 @@ transfer() {
 # pings NS ADDR [COUNT]: COUNT (1) pings that must all be answered.
 pings() {
 	inns "$1" ping -q -c "${3:-1}" -W 2 "$2" >/dev/null
+}
+
+# add_addrs NS DEV ADDRS: comma-separated CIDRs; IPv6 ones without DAD.
+add_addrs() {
+	local a
+	for a in ${3//,/ }; do
+		case "$a" in
+		*:*) inns "$1" ip addr add "$a" dev "$2" nodad ;;
+		*) inns "$1" ip addr add "$a" dev "$2" ;;
+		esac
+	done
+}
+
+# veth_link NS1 IF1 ADDRS1 NS2 IF2 ADDRS2: a veth pair between two
+# namespaces, with its addresses, both ends up.
+veth_link() {
+	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4"
+	add_addrs "$1" "$2" "$3"
+	add_addrs "$4" "$5" "$6"
+	inns "$1" ip link set "$2" up
+	inns "$4" ip link set "$5" up
+}
+
+# wg_dev NS DEV PORT KEY ADDRS [WG-SET-ARGS...]: a wireguard device made in
+# NS, listening on PORT with private KEY, the rest of the `wg set`
+# arguments (its peers) and the inner ADDRS, then up.
+wg_dev() {
+	local ns=$1 dev=$2 port=$3 key=$4 addrs=$5
+	shift 5
+	inns "$ns" ip link add "$dev" type wireguard
+	inns "$ns" wg set "$dev" listen-port "$port" private-key <(echo "$key") "$@"
+	add_addrs "$ns" "$dev" "$addrs"
+	inns "$ns" ip link set "$dev" up
 }
