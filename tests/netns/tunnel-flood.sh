@@ -130,7 +130,11 @@ cat /tmp/flood.log
 inns nsl wg set wgl peer "$pubr" remove
 inns nsl wg set wgl peer "$pubr" allowed-ips 192.168.241.1/32 endpoint 10.0.1.1:10001
 wait_for 30 pings nsl 192.168.241.1
-expect_eq "responses to the peer" "$(counter nsl PREROUTING 2)" 2
+# At least one more response. Its initiation waits behind the tail of the
+# flood, which costs a DH each once the load is gone; if that takes longer
+# than REKEY_TIMEOUT the peer retries, and each try is a handshake of its
+# own that earns its own response.
+[ "$(counter nsl PREROUTING 2)" -ge 2 ] || fail "no response to the returning peer"
 read -r all cookies responses _ <<<"$(counters nsa PREROUTING)"
 echo "to the spoofed sources: $all datagrams, $cookies cookie replies, $responses responses"
 expect_eq "responses to spoofed sources" "$responses" 0
