@@ -88,11 +88,18 @@ peer_transfer() {
 }
 # The device counts every message a peer authenticated and nothing else:
 # its rx_bytes equal the sum of its peers' (none is ever removed here).
+# Read in between two readings of the device that agree, so no message
+# can arrive unseen while we read; wait for such a moment, with a bound.
+counts_match() { # counts_match NS DEV
+	local d1 p d2
+	d1=$(inns "$1" cat "/sys/class/net/$2/statistics/rx_bytes")
+	p=$(inns "$1" wg show "$2" transfer | awk '{ s += $2 } END { print s + 0 }')
+	d2=$(inns "$1" cat "/sys/class/net/$2/statistics/rx_bytes")
+	echo "$2: device $d1..$d2, peers $p"
+	[ "$d1" = "$p" ] && [ "$p" = "$d2" ]
+}
 device_counts_peers() { # device_counts_peers NS DEV
-	local dev peers
-	dev=$(inns "$1" cat "/sys/class/net/$2/statistics/rx_bytes")
-	peers=$(inns "$1" wg show "$2" transfer | awk '{ s += $2 } END { print s + 0 }')
-	expect_eq "$2 rx_bytes against its peers' sum" "$dev" "$peers"
+	wait_for 30 counts_match "$1" "$2"
 }
 before1=$(peer_transfer ns1 wg1 "$pub2")
 before2=$(peer_transfer ns2 wg2 "$pub1")
@@ -112,6 +119,8 @@ sentinel_done() {
 	[ "$(inns ns3 wg show wg3 latest-handshakes | awk '$2 != 0' | wc -l)" = 2 ]
 }
 wait_for 120 sentinel_done
+# From here on quiet, so the counters come to rest.
+inns ns3 wg set wg3 peer "$pub1" persistent-keepalive 0 peer "$pub2" persistent-keepalive 0
 kill -TERM $fuzz
 rc=0
 wait $fuzz || rc=$?
