@@ -208,15 +208,23 @@ void wg_ordered_queue_init(struct wg_ordered_queue *q)
 	q->draining = 0;
 }
 
+/* Under @q's lock: the head packet if its crypto is done, else NULL. */
+static struct sk_buff *ready_head(struct wg_ordered_queue *q)
+{
+	struct sk_buff *skb = skb_peek(&q->packets);
+
+	if (skb && atomic_read_acquire(&wg_cb(skb)->state) !=
+		   WG_PACKET_UNCRYPTED)
+		return skb;
+	return NULL;
+}
+
 static bool head_ready(struct wg_ordered_queue *q)
 {
-	struct sk_buff *skb;
 	bool ready;
 
 	spin_lock_bh(&q->packets.lock);
-	skb = skb_peek(&q->packets);
-	ready = skb && atomic_read_acquire(&wg_cb(skb)->state) !=
-			       WG_PACKET_UNCRYPTED;
+	ready = ready_head(q);
 	spin_unlock_bh(&q->packets.lock);
 	return ready;
 }
@@ -234,12 +242,9 @@ struct sk_buff *wg_ordered_next(struct wg_ordered_queue *q)
 	struct sk_buff *skb;
 
 	spin_lock_bh(&q->packets.lock);
-	skb = skb_peek(&q->packets);
-	if (skb && atomic_read_acquire(&wg_cb(skb)->state) !=
-			   WG_PACKET_UNCRYPTED)
+	skb = ready_head(q);
+	if (skb)
 		__skb_unlink(skb, &q->packets);
-	else
-		skb = NULL;
 	spin_unlock_bh(&q->packets.lock);
 	return skb;
 }

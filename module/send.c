@@ -578,7 +578,6 @@ void wg_packet_send_keepalive(struct wg_peer *peer)
 		if (unlikely(!skb))
 			return;
 		skb_reserve(skb, WG_DATA_HEADROOM + LL_MAX_HEADER);
-		skb->dev = peer->device->dev;
 		wg_cb(skb)->mtu = 0;
 		wg_cb(skb)->ds = 0;
 		wg_cb(skb)->keepalive = true;
