@@ -22,8 +22,8 @@ limit=${WG_VM_TIMEOUT:-2400}
 # no_timer_check: on a loaded host the emulated timer can miss the kernel's
 # early IO-APIC timing check, which then panics ("IO-APIC + timer doesn't
 # work"); two VMs booting at once on two shared cores made that happen.
-args="console=ttyS0 panic=-1 no_timer_check no_hash_pointers"
-args="$args WG_TESTS=$tests WG_TIMEOUT=${WG_TEST_TIMEOUT:-900} $*"
+base="console=ttyS0 panic=-1 no_timer_check"
+args="$base no_hash_pointers WG_TESTS=$tests WG_TIMEOUT=${WG_TEST_TIMEOUT:-900} $*"
 
 vm() { # vm SMP MEM LOG APPEND NIC-OPTIONS...: sets qemu, the command
 	local smp=$1 vmem=$2 vlog=$3 append=$4
@@ -71,7 +71,7 @@ mapfile -t tlink < <(link test partner 52:54:00:77:00:01)
 # One CPU and little memory: the partner idles while it waits for its test.
 # QEMU says when it is stopped; nothing else of its should be hidden.
 vm 1 "${WG_VM_PARTNER_MEM:-512}" "${log%.log}.partner.log" \
-	"console=ttyS0 panic=-1 no_timer_check WG_ROLE=partner" "${plink[@]}"
+	"$base WG_ROLE=partner" "${plink[@]}"
 "${qemu[@]}" </dev/null 2> >(grep -v 'terminating on signal' >&2) &
 partner=$!
 vm 2 "$mem" "$log" "$args WG_PARTNER=1" "${tlink[@]}"
