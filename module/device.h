@@ -72,11 +72,14 @@ struct wg_device {
 	struct wg_cookie_checker cookie_checker;
 
 	/*
-	 * Handshake messages wait here for handshake_work, which runs on
-	 * handshake_wq with the peers' initiation and key-clearing work.
+	 * Received handshake messages wait in handshake_queue for a worker
+	 * on any CPU (handshake_rx_wq); handshake_queue_len counts them until
+	 * they are done, to tell when we are under load. handshake_wq runs
+	 * the peers' initiation and key-clearing work.
 	 */
-	struct sk_buff_head handshake_queue;
-	struct work_struct handshake_work;
+	struct wg_spread_queue handshake_queue;
+	atomic_t handshake_queue_len;
+	struct workqueue_struct *handshake_rx_wq;
 	struct workqueue_struct *handshake_wq;
 	unsigned long last_under_load;	/* jiffies; 0: never */
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What the send and receive paths share: endpoints seen from the packets
- * themselves (roaming), the device-wide crypt queues with their per-CPU
- * workers, and the per-peer ordered queues that keep each peer's packets
- * in order while they are crypted in parallel.
+ * themselves (roaming), the device-wide queues with a worker per CPU
+ * (handshakes and both crypt directions), and the per-peer ordered queues
+ * that keep each peer's packets in order while they are crypted in
+ * parallel.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -89,6 +90,71 @@ void wg_peer_clear_src(struct wg_peer *peer)
 	write_unlock_bh(&peer->endpoint_lock);
 }
 
+/* Spread queues ----------------------------------------------------------- */
+
+int wg_spread_queue_init(struct wg_spread_queue *queue,
+			 struct workqueue_struct *wq, work_func_t fn,
+			 unsigned int size)
+{
+	int cpu, ret;
+
+	ret = ptr_ring_init(&queue->ring, size, GFP_KERNEL);
+	if (ret)
+		return ret;
+	queue->workers = alloc_percpu(struct wg_spread_worker);
+	if (!queue->workers) {
+		ptr_ring_cleanup(&queue->ring, NULL);
+		return -ENOMEM;
+	}
+	for_each_possible_cpu(cpu) {
+		struct wg_spread_worker *worker = per_cpu_ptr(queue->workers, cpu);
+
+		INIT_WORK(&worker->work, fn);
+		worker->queue = queue;
+	}
+	queue->wq = wq;
+	queue->last_cpu = -1;
+	return 0;
+}
+
+/*
+ * After the workqueue was flushed and nothing can produce any more: the
+ * ring is empty then, since every produce is followed by a kick.
+ */
+void wg_spread_queue_uninit(struct wg_spread_queue *queue)
+{
+	WARN_ON_ONCE(!__ptr_ring_empty(&queue->ring));
+	ptr_ring_cleanup(&queue->ring, NULL);
+	free_percpu(queue->workers);
+}
+
+/* The next online CPU after the last one kicked, round robin. */
+static int next_cpu(struct wg_spread_queue *queue)
+{
+	int cpu = cpumask_next(READ_ONCE(queue->last_cpu), cpu_online_mask);
+
+	if (cpu >= nr_cpu_ids)
+		cpu = cpumask_first(cpu_online_mask);
+	WRITE_ONCE(queue->last_cpu, cpu);
+	return cpu;
+}
+
+/*
+ * @items were just put on the ring: wake as many workers, on as many
+ * CPUs, as can usefully share them. Every worker serves the whole ring.
+ */
+void wg_spread_queue_kick(struct wg_spread_queue *queue, unsigned int items)
+{
+	unsigned int n = min(items, num_online_cpus());
+	int cpu;
+
+	while (n--) {
+		cpu = next_cpu(queue);
+		queue_work_on(cpu, queue->wq,
+			      &per_cpu_ptr(queue->workers, cpu)->work);
+	}
+}
+
 /* Crypt queues ------------------------------------------------------------ */
 
 /* Packets a worker crypts before it hands them on together. */
@@ -101,15 +167,16 @@ void wg_peer_clear_src(struct wg_peer *peer)
  */
 static void crypt_worker(struct work_struct *work)
 {
-	struct wg_crypt_queue *queue =
-		container_of(work, struct wg_crypt_worker, work)->queue;
+	struct wg_crypt_queue *queue = container_of(wg_spread_queue_of(work),
+						    struct wg_crypt_queue,
+						    spread);
 	struct sk_buff *batch[WG_CRYPT_BATCH];
 	bool ok[WG_CRYPT_BATCH];
 	unsigned int i, n;
 
 	do {
 		for (n = 0; n < WG_CRYPT_BATCH; n++) {
-			batch[n] = ptr_ring_consume_bh(&queue->ring);
+			batch[n] = ptr_ring_consume_bh(&queue->spread.ring);
 			if (!batch[n])
 				break;
 			ok[n] = queue->crypt(batch[n]);
@@ -139,65 +206,9 @@ int wg_crypt_queue_init(struct wg_crypt_queue *queue,
 			void (*drain)(struct wg_peer *peer),
 			unsigned int size)
 {
-	int cpu, ret;
-
-	ret = ptr_ring_init(&queue->ring, size, GFP_KERNEL);
-	if (ret)
-		return ret;
-	queue->workers = alloc_percpu(struct wg_crypt_worker);
-	if (!queue->workers) {
-		ptr_ring_cleanup(&queue->ring, NULL);
-		return -ENOMEM;
-	}
-	for_each_possible_cpu(cpu) {
-		struct wg_crypt_worker *worker = per_cpu_ptr(queue->workers, cpu);
-
-		INIT_WORK(&worker->work, crypt_worker);
-		worker->queue = queue;
-	}
-	queue->wq = wq;
 	queue->crypt = crypt;
 	queue->drain = drain;
-	queue->last_cpu = -1;
-	return 0;
-}
-
-/*
- * After the workqueue was flushed and nothing can produce any more: the
- * ring is empty then, since every produce is followed by a kick.
- */
-void wg_crypt_queue_uninit(struct wg_crypt_queue *queue)
-{
-	WARN_ON_ONCE(!__ptr_ring_empty(&queue->ring));
-	ptr_ring_cleanup(&queue->ring, NULL);
-	free_percpu(queue->workers);
-}
-
-/* The next online CPU after the last one kicked, round robin. */
-static int next_cpu(struct wg_crypt_queue *queue)
-{
-	int cpu = cpumask_next(READ_ONCE(queue->last_cpu), cpu_online_mask);
-
-	if (cpu >= nr_cpu_ids)
-		cpu = cpumask_first(cpu_online_mask);
-	WRITE_ONCE(queue->last_cpu, cpu);
-	return cpu;
-}
-
-/*
- * @packets were just put on the ring: wake as many workers, on as many
- * CPUs, as can usefully share them. Every worker serves the whole ring.
- */
-void wg_crypt_queue_kick(struct wg_crypt_queue *queue, unsigned int packets)
-{
-	unsigned int n = min(packets, num_online_cpus());
-	int cpu;
-
-	while (n--) {
-		cpu = next_cpu(queue);
-		queue_work_on(cpu, queue->wq,
-			      &per_cpu_ptr(queue->workers, cpu)->work);
-	}
+	return wg_spread_queue_init(&queue->spread, wq, crypt_worker, size);
 }
 
 /* Ordered queues ----------------------------------------------------------- */
@@ -279,7 +290,7 @@ bool wg_ordered_enqueue(struct wg_ordered_queue *q,
 		return false;
 	atomic_set(&wg_cb(skb)->state, WG_PACKET_UNCRYPTED);
 	__skb_queue_tail(&q->packets, skb);
-	if (unlikely(ptr_ring_produce_bh(&crypt->ring, skb)))
+	if (unlikely(ptr_ring_produce_bh(&crypt->spread.ring, skb)))
 		atomic_set_release(&wg_cb(skb)->state, WG_PACKET_DEAD);
 	return true;
 }

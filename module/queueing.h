@@ -6,7 +6,7 @@
  *
  * Contexts: wg_xmit() and wg_packet_receive() run in softirq (or with BH
  * disabled); anything that touches the handshake or cookie state takes
- * rw_semaphores and so runs from the device's handshake workqueue. Data
+ * rw_semaphores and so runs from the device's handshake workqueues. Data
  * is encrypted and decrypted by per-CPU workers (process context) and
  * leaves their hands in order, with BH disabled, through the peer's
  * ordered queues.
@@ -59,26 +59,46 @@ static inline struct wg_skb_cb *wg_cb(struct sk_buff *skb)
 }
 
 /*
- * Packets waiting for a CPU: one ring per device and direction, drained
- * by a worker per CPU, so one flow's packets are crypted on all of them.
+ * Work spread over every CPU: a device-wide ring, and a worker per CPU
+ * that serves the whole ring. Each kick wakes the next CPU's worker, round
+ * robin, so what one flow puts on the ring is worked on by all of them.
  */
-struct wg_crypt_worker {
+struct wg_spread_queue;
+
+struct wg_spread_worker {
 	struct work_struct work;
-	struct wg_crypt_queue *queue;
+	struct wg_spread_queue *queue;
 };
 
+struct wg_spread_queue {
+	struct ptr_ring ring;
+	struct wg_spread_worker __percpu *workers;
+	struct workqueue_struct *wq;	/* bound: a kick names the CPU */
+	int last_cpu;		/* where the last kick went; racy on purpose */
+};
+
+int wg_spread_queue_init(struct wg_spread_queue *queue,
+			 struct workqueue_struct *wq, work_func_t fn,
+			 unsigned int size);
+void wg_spread_queue_uninit(struct wg_spread_queue *queue);
+void wg_spread_queue_kick(struct wg_spread_queue *queue, unsigned int items);
+
+/* The queue a worker's @work serves. */
+static inline struct wg_spread_queue *wg_spread_queue_of(struct work_struct *work)
+{
+	return container_of(work, struct wg_spread_worker, work)->queue;
+}
+
 /*
- * @crypt works on one packet in process context and says whether it
- * succeeded; @drain then takes what is ready off the head of the packet's
- * peer's ordered queue, with BH disabled.
+ * Packets waiting for a CPU to crypt them, one queue per device and
+ * direction. @crypt works on one packet in process context and says
+ * whether it succeeded; @drain then takes what is ready off the head of
+ * the packet's peer's ordered queue, with BH disabled.
  */
 struct wg_crypt_queue {
-	struct ptr_ring ring;
-	struct wg_crypt_worker __percpu *workers;
-	struct workqueue_struct *wq;
+	struct wg_spread_queue spread;
 	bool (*crypt)(struct sk_buff *skb);
 	void (*drain)(struct wg_peer *peer);
-	int last_cpu;		/* where the last kick went; racy on purpose */
 };
 
 int wg_crypt_queue_init(struct wg_crypt_queue *queue,
@@ -86,8 +106,6 @@ int wg_crypt_queue_init(struct wg_crypt_queue *queue,
 			bool (*crypt)(struct sk_buff *skb),
 			void (*drain)(struct wg_peer *peer),
 			unsigned int size);
-void wg_crypt_queue_uninit(struct wg_crypt_queue *queue);
-void wg_crypt_queue_kick(struct wg_crypt_queue *queue, unsigned int packets);
 
 /*
  * A peer's packets in the order they must leave (send) or arrive

@@ -61,7 +61,7 @@ static bool under_load(struct wg_device *wg)
 {
 	unsigned long last;
 
-	if (skb_queue_len(&wg->handshake_queue) >=
+	if (atomic_read(&wg->handshake_queue_len) >=
 	    MAX_QUEUED_INCOMING_HANDSHAKES / 8) {
 		WRITE_ONCE(wg->last_under_load, jiffies);
 		return true;
@@ -204,29 +204,36 @@ drop:
 	DEV_STATS_INC(wg->dev, rx_dropped);
 }
 
+/* On every CPU at once: the noise, cookie and peer state lock for it. */
 static void handshake_worker(struct work_struct *work)
 {
-	struct wg_device *wg = container_of(work, struct wg_device,
-					    handshake_work);
+	struct wg_spread_queue *queue = wg_spread_queue_of(work);
+	struct wg_device *wg = container_of(queue, struct wg_device,
+					    handshake_queue);
 	struct sk_buff *skb;
 
-	while ((skb = skb_dequeue(&wg->handshake_queue)) != NULL) {
+	while ((skb = ptr_ring_consume(&queue->ring)) != NULL) {
 		receive_handshake(wg, skb);
 		consume_skb(skb);
+		atomic_dec(&wg->handshake_queue_len);
 		cond_resched();
 	}
 }
 
-/* Softirq: park a handshake message for the worker. */
+/* Softirq: park a handshake message for the workers. */
 static void queue_handshake(struct wg_device *wg, struct sk_buff *skb)
 {
-	if (skb_queue_len(&wg->handshake_queue) >=
-	    MAX_QUEUED_INCOMING_HANDSHAKES || skb_linearize(skb))
+	if (skb_linearize(skb))
 		goto drop;
 	/* The route it came by is not needed, and may not outlive RCU. */
 	skb_dst_drop(skb);
-	skb_queue_tail(&wg->handshake_queue, skb);
-	queue_work(wg->handshake_wq, &wg->handshake_work);
+	/* Counted first, so a worker never takes the count below zero. */
+	atomic_inc(&wg->handshake_queue_len);
+	if (unlikely(ptr_ring_produce_bh(&wg->handshake_queue.ring, skb))) {
+		atomic_dec(&wg->handshake_queue_len);
+		goto drop;
+	}
+	wg_spread_queue_kick(&wg->handshake_queue, 1);
 	return;
 drop:
 	DEV_STATS_INC(wg->dev, rx_dropped);
@@ -470,7 +477,7 @@ static void receive_data(struct wg_device *wg, struct sock *sk,
 	spin_unlock_bh(&q->packets.lock);
 	if (unlikely(!queued))
 		goto drop_peer;
-	wg_crypt_queue_kick(&wg->decrypt_queue, 1);
+	wg_spread_queue_kick(&wg->decrypt_queue.spread, 1);
 	/* No worker will finish a packet the ring had no room for. */
 	if (unlikely(dead)) {
 		rcu_read_lock_bh();
@@ -524,18 +531,28 @@ int wg_packet_paths_init(struct wg_device *wg)
 {
 	int ret = -ENOMEM;
 
-	skb_queue_head_init(&wg->handshake_queue);
-	INIT_WORK(&wg->handshake_work, handshake_worker);
 	wg->handshake_wq = alloc_workqueue("wg-%s", WQ_UNBOUND | WQ_FREEZABLE,
 					   0, wg->dev->name);
 	if (!wg->handshake_wq)
 		return -ENOMEM;
-	/* Bound: a kick runs its worker on the CPU it names. */
+	/* Bound, as are the crypt workers: a kick names the CPU. */
+	wg->handshake_rx_wq = alloc_workqueue("wg-hs-%s",
+					      WQ_CPU_INTENSIVE | WQ_FREEZABLE,
+					      0, wg->dev->name);
+	if (!wg->handshake_rx_wq)
+		goto err_handshake;
+	atomic_set(&wg->handshake_queue_len, 0);
+	ret = wg_spread_queue_init(&wg->handshake_queue, wg->handshake_rx_wq,
+				   handshake_worker,
+				   MAX_QUEUED_INCOMING_HANDSHAKES);
+	if (ret < 0)
+		goto err_handshake_rx_wq;
+	ret = -ENOMEM;
 	wg->crypt_wq = alloc_workqueue("wg-crypt-%s",
 				       WQ_CPU_INTENSIVE | WQ_MEM_RECLAIM, 0,
 				       wg->dev->name);
 	if (!wg->crypt_wq)
-		goto err_handshake;
+		goto err_handshake_queue;
 	ret = wg_crypt_queue_init(&wg->encrypt_queue, wg->crypt_wq,
 				  wg_packet_encrypt, wg_packet_send_ready,
 				  MAX_QUEUED_PACKETS);
@@ -552,21 +569,29 @@ int wg_packet_paths_init(struct wg_device *wg)
 	return 0;
 
 err_decrypt:
-	wg_crypt_queue_uninit(&wg->decrypt_queue);
+	wg_spread_queue_uninit(&wg->decrypt_queue.spread);
 err_encrypt:
-	wg_crypt_queue_uninit(&wg->encrypt_queue);
+	wg_spread_queue_uninit(&wg->encrypt_queue.spread);
 err_crypt_wq:
 	destroy_workqueue(wg->crypt_wq);
+err_handshake_queue:
+	wg_spread_queue_uninit(&wg->handshake_queue);
+err_handshake_rx_wq:
+	destroy_workqueue(wg->handshake_rx_wq);
 err_handshake:
 	destroy_workqueue(wg->handshake_wq);
 	return ret;
 }
 
-/* After the sockets are closed: nothing can queue more handshake work. */
+/*
+ * After the sockets are closed: nothing can queue more handshake
+ * messages, and every one queued was followed by a kick, so once the
+ * workers are done the queue is empty.
+ */
 void wg_packet_paths_uninit(struct wg_device *wg)
 {
+	flush_workqueue(wg->handshake_rx_wq);
 	flush_workqueue(wg->handshake_wq);
-	skb_queue_purge(&wg->handshake_queue);
 }
 
 /*
@@ -577,8 +602,10 @@ void wg_packet_paths_uninit(struct wg_device *wg)
 void wg_packet_paths_destroy(struct wg_device *wg)
 {
 	destroy_workqueue(wg->crypt_wq);
-	wg_crypt_queue_uninit(&wg->encrypt_queue);
-	wg_crypt_queue_uninit(&wg->decrypt_queue);
+	wg_spread_queue_uninit(&wg->encrypt_queue.spread);
+	wg_spread_queue_uninit(&wg->decrypt_queue.spread);
+	destroy_workqueue(wg->handshake_rx_wq);
+	wg_spread_queue_uninit(&wg->handshake_queue);
 	destroy_workqueue(wg->handshake_wq);
 	gro_cells_destroy(&wg->gro_cells);
 }

@@ -520,7 +520,7 @@ static void queue_sealing(struct wg_peer *peer, struct noise_keypair *keypair,
 	spin_unlock_bh(&q->packets.lock);
 	while (dropped--)
 		DEV_STATS_INC(peer->device->dev, tx_dropped);
-	wg_crypt_queue_kick(crypt, queued);
+	wg_spread_queue_kick(&crypt->spread, queued);
 	/* No worker will finish a packet the ring had no room for. */
 	if (unlikely(dead)) {
 		local_bh_disable();

@@ -158,7 +158,9 @@ run_kernel() {
 		*)
 			echo "--- $k/$t failed: ${*:5}"
 			grep -a "^\[$t\]" "$log" | tr -d '\r' | tail -60
-			result "$k/$t" FAIL "(${4}s)"
+			# The reason again, next to the verdict: a reader of only
+			# the last lines sees why.
+			result "$k/$t" FAIL "(${4}s: ${*:5})"
 			;;
 		esac
 	done

@@ -30,7 +30,7 @@ static struct ordered_fixture *new_fixture(struct kunit *test,
 	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, f);
 	wg_ordered_queue_init(&f->q);
-	KUNIT_ASSERT_EQ(test, ptr_ring_init(&f->crypt.ring, ring_size,
+	KUNIT_ASSERT_EQ(test, ptr_ring_init(&f->crypt.spread.ring, ring_size,
 					    GFP_KERNEL), 0);
 	init_completion(&f->done);
 	return f;
@@ -38,7 +38,7 @@ static struct ordered_fixture *new_fixture(struct kunit *test,
 
 static void free_fixture(struct ordered_fixture *f)
 {
-	ptr_ring_cleanup(&f->crypt.ring, NULL);
+	ptr_ring_cleanup(&f->crypt.spread.ring, NULL);
 }
 
 /* Queue packets with nonces 0 .. n - 1; returns how many joined. */
@@ -98,7 +98,7 @@ static void ordered_waits_for_head(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, enqueue(f, 4), 4U);
 	for (i = 0; i < 4; i++)
-		skbs[i] = ptr_ring_consume(&f->crypt.ring);
+		skbs[i] = ptr_ring_consume(&f->crypt.spread.ring);
 	/* Finished from the back: nothing may leave before the head. */
 	finish(f, skbs[3], WG_PACKET_CRYPTED);
 	finish(f, skbs[2], WG_PACKET_DEAD);
@@ -125,7 +125,7 @@ static void ordered_handoff(struct kunit *test)
 	struct sk_buff *head;
 
 	KUNIT_ASSERT_EQ(test, enqueue(f, 1), 1U);
-	head = ptr_ring_consume(&f->crypt.ring);
+	head = ptr_ring_consume(&f->crypt.spread.ring);
 	/* KUnit may not report from here: it allocates. */
 	local_bh_disable();
 	began = wg_ordered_begin(&f->q);
@@ -158,8 +158,8 @@ static void ordered_bounded(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, joined, (unsigned int)MAX_QUEUED_PACKETS);
 	KUNIT_EXPECT_EQ(test, skb_queue_len(&f->q.packets),
 			(u32)MAX_QUEUED_PACKETS);
-	while (!__ptr_ring_empty(&f->crypt.ring))
-		finish(f, ptr_ring_consume(&f->crypt.ring), WG_PACKET_CRYPTED);
+	while (!__ptr_ring_empty(&f->crypt.spread.ring))
+		finish(f, ptr_ring_consume(&f->crypt.spread.ring), WG_PACKET_CRYPTED);
 	KUNIT_EXPECT_EQ(test, f->next, (u64)MAX_QUEUED_PACKETS);
 	KUNIT_EXPECT_EQ(test, f->dead, MAX_QUEUED_PACKETS - 8U);
 	KUNIT_EXPECT_FALSE(test, f->out_of_order);
@@ -172,7 +172,7 @@ static int finisher(void *arg)
 	struct ordered_fixture *f = arg;
 	struct sk_buff *skb;
 
-	while ((skb = ptr_ring_consume_bh(&f->crypt.ring)) != NULL) {
+	while ((skb = ptr_ring_consume_bh(&f->crypt.spread.ring)) != NULL) {
 		if (!(get_random_u32() % 4))
 			udelay(get_random_u32() % 20);
 		finish(f, skb, get_random_u32() % 16 ? WG_PACKET_CRYPTED :

@@ -17,18 +17,13 @@
 . ./tunnel.bash
 
 # Bursts of a size that fills the responder's queue past 1/8 at once,
-# less than a second apart (it stays under load for a second after). The
-# debug kernel gets fewer, further apart: the peer's retry may then come
-# between two loads and pass without mac2 being checked, but its first
-# try comes just after the first burst (twice the size) and gets a cookie.
-count=20000
-seconds=16
+# less than a second apart (it stays under load for a second after), for
+# long enough that the peer may retry twice and still be done before the
+# flood is: a retry is due when a response takes longer than
+# REKEY_TIMEOUT, which a loaded host can make it.
+count=30000
+seconds=24
 burst=800
-if debug_kernel; then
-	count=6000
-	seconds=15
-	burst=600
-fi
 
 wg_load_ours
 make_ns nsr nsa nsl
@@ -121,10 +116,14 @@ echo "peer: $peer_cookies cookie replies and $peer_responses responses in;" \
 	"$peer_inits initiations out, $peer_mac2 with mac2"
 [ "$peer_cookies" -ge 1 ] || fail "the peer got no cookie reply: the responder was not under load"
 [ "$peer_mac2" -ge 1 ] || fail "the peer never sent an initiation with mac2"
-expect_eq "responses to the peer" "$peer_responses" 1
+# Each response answers an initiation with mac2; a retry may have earned
+# one of its own.
+[ "$peer_responses" -ge 1 ] && [ "$peer_responses" -le "$peer_mac2" ] ||
+	fail "$peer_responses responses to $peer_mac2 initiations with mac2"
 
 wait "$flood" || fail "hs-flood failed"
 cat /tmp/flood.log
+echo "responder: $(inns nsr ip -s link show wgr | awk '/RX:/ { getline; print "rx packets", $2, "dropped", $4 }')"
 # The responder may still be working through its queue. The peer starts
 # over (a new peer has no session and no cookie), and once it has a new
 # session, its initiation, queued behind the last of the flood, is done.
