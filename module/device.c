@@ -150,8 +150,13 @@ static void wg_destruct(struct net_device *dev)
 	/* Before the tables go: in-flight packets still drop sessions. */
 	wg_packet_paths_destroy(wg);
 	wg_ratelimiter_uninit();
-	/* Peers are freed by RCU callbacks; readers of the tables are gone. */
+	/*
+	 * Readers of the tables are gone after a grace period; the peers
+	 * and sessions themselves are freed by RCU callbacks, which release
+	 * routes and reach the tables: wait for those too.
+	 */
 	synchronize_net();
+	rcu_barrier();
 	kvfree(wg->index_hashtable);
 	kvfree(wg->peer_hashtable);
 	mutex_destroy(&wg->device_update_lock);
@@ -257,10 +262,17 @@ static struct rtnl_link_ops link_ops __read_mostly = {
  * A netns is going away: devices it created lose their sockets and their
  * carrier, wherever they live now. Devices living in it are deleted
  * afterwards by the core, through dellink.
+ *
+ * The peers' cached routes lead through that netns's devices and hold
+ * them: they go now, at once, or its teardown waits for them until each
+ * peer is removed. With the sockets closed (and a grace period passed in
+ * closing them) no sender is inside a cache and none can fill one again:
+ * sending stops at the missing socket.
  */
 static void wg_device_netns_pre_exit(struct net *net)
 {
 	struct wg_device *wg;
+	struct wg_peer *peer;
 
 	rtnl_lock();
 	list_for_each_entry(wg, &device_list, device_list) {
@@ -268,6 +280,8 @@ static void wg_device_netns_pre_exit(struct net *net)
 			continue;
 		mutex_lock(&wg->device_update_lock);
 		wg_socket_close(wg);
+		list_for_each_entry(peer, &wg->peer_list, peer_list)
+			wg_peer_drop_routes(peer);
 		wg->creating_net = NULL;
 		wg_device_config_changed(wg);
 		mutex_unlock(&wg->device_update_lock);

@@ -257,6 +257,25 @@ void wg_noise_static_identity_set(struct noise_static_identity *identity,
 
 /* Handshake state -------------------------------------------------------- */
 
+/*
+ * Give the handshake a fresh index, or take its old one out of the table.
+ * Under handshake->lock for writing, so that an initiation, a response and
+ * a clear never move one entry at the same time.
+ */
+static u32 publish_index(struct noise_handshake *handshake)
+{
+	lockdep_assert_held_write(&handshake->lock);
+	return wg_index_hashtable_insert(handshake->index_table,
+					 handshake->index_entry);
+}
+
+static void unpublish_index(struct noise_handshake *handshake)
+{
+	lockdep_assert_held_write(&handshake->lock);
+	wg_index_hashtable_remove(handshake->index_table,
+				  handshake->index_entry);
+}
+
 /* Forget the handshake in progress; keys and the replay timestamp stay. */
 static void zero_transients(struct noise_handshake *handshake)
 {
@@ -279,16 +298,24 @@ static void precompute_locked(struct noise_handshake *handshake)
 				 WG_KEY_LEN);
 }
 
-/* The caller holds identity->lock (either way) and owns @handshake. */
+/*
+ * The caller holds identity->lock (either way) and owns @handshake. It
+ * initialised @index_entry (type, peer, unhashed node); the handshake
+ * alone hashes and unhashes it from now on.
+ */
 void wg_noise_handshake_init(struct noise_handshake *handshake,
 			     struct noise_static_identity *identity,
 			     const u8 remote_static[WG_KEY_LEN],
-			     const u8 *preshared_key)
+			     const u8 *preshared_key,
+			     struct wg_index_hashtable *index_table,
+			     struct wg_index_entry *index_entry)
 {
 	lockdep_assert_held(&identity->lock);
 	memset(handshake, 0, sizeof(*handshake));
 	init_rwsem(&handshake->lock);
 	handshake->static_identity = identity;
+	handshake->index_table = index_table;
+	handshake->index_entry = index_entry;
 	memcpy(handshake->remote_static, remote_static, WG_KEY_LEN);
 	if (preshared_key)
 		memcpy(handshake->preshared_key, preshared_key, WG_KEY_LEN);
@@ -315,10 +342,12 @@ void wg_noise_handshake_set_psk(struct noise_handshake *handshake,
 	up_write(&handshake->lock);
 }
 
+/* Forget the handshake in progress and take its index out of the table. */
 void wg_noise_handshake_clear(struct noise_handshake *handshake)
 {
 	down_write(&handshake->lock);
 	zero_transients(handshake);
+	unpublish_index(handshake);
 	up_write(&handshake->lock);
 }
 
@@ -327,6 +356,7 @@ void wg_noise_handshake_wipe(struct noise_handshake *handshake)
 {
 	down_write(&handshake->lock);
 	zero_transients(handshake);
+	unpublish_index(handshake);
 	memzero_explicit(handshake->precomputed_static_static, WG_KEY_LEN);
 	memzero_explicit(handshake->preshared_key, WG_KEY_LEN);
 	up_write(&handshake->lock);
@@ -346,18 +376,18 @@ bool wg_noise_handshake_usable(struct noise_handshake *handshake)
 /* Messages --------------------------------------------------------------- */
 
 /*
- * Initiator, first message: e, es, s, ss, and the timestamp.
- * The caller allocated @local_index and maps it to this handshake.
+ * Initiator, first message: e, es, s, ss, and the timestamp, under a
+ * fresh index that maps to this handshake.
  */
 bool wg_noise_create_initiation(struct wg_msg_initiation *dst,
-				struct noise_handshake *handshake,
-				u32 local_index)
+				struct noise_handshake *handshake)
 {
 	struct noise_static_identity *identity = handshake->static_identity;
 	u8 timestamp[WG_TIMESTAMP_LEN];
 	u8 key[WG_KEY_LEN];
 	u8 *ck = handshake->chaining_key;
 	u8 *h = handshake->hash;
+	u32 local_index;
 	bool ok = false;
 
 	down_read(&identity->lock);
@@ -367,6 +397,7 @@ bool wg_noise_create_initiation(struct wg_msg_initiation *dst,
 	    is_zero_key(handshake->precomputed_static_static))
 		goto out;
 
+	local_index = publish_index(handshake);
 	memset(dst, 0, sizeof(*dst));
 	dst->header.type = cpu_to_le32(MESSAGE_HANDSHAKE_INITIATION);
 	dst->sender = cpu_to_le32(local_index);
@@ -392,8 +423,10 @@ bool wg_noise_create_initiation(struct wg_msg_initiation *dst,
 	handshake->state = HANDSHAKE_CREATED_INITIATION;
 	ok = true;
 out:
-	if (!ok)
+	if (!ok) {
 		zero_transients(handshake);
+		unpublish_index(handshake);
+	}
 	up_write(&handshake->lock);
 	up_read(&identity->lock);
 	memzero_explicit(key, sizeof(key));
@@ -506,15 +539,19 @@ out:
 	return ok;
 }
 
-/* Responder, second message: e, ee, se, psk, and an empty payload. */
+/*
+ * Responder, second message: e, ee, se, psk, and an empty payload, under
+ * a fresh index. On failure the handshake is forgotten, index and all;
+ * an initiation that replaced it meanwhile is left alone.
+ */
 bool wg_noise_create_response(struct wg_msg_response *dst,
-			      struct noise_handshake *handshake,
-			      u32 local_index)
+			      struct noise_handshake *handshake)
 {
 	struct noise_static_identity *identity = handshake->static_identity;
 	u8 key[WG_KEY_LEN];
 	u8 *ck = handshake->chaining_key;
 	u8 *h = handshake->hash;
+	u32 local_index;
 	bool ok = false;
 
 	down_read(&identity->lock);
@@ -522,6 +559,7 @@ bool wg_noise_create_response(struct wg_msg_response *dst,
 	if (handshake->state != HANDSHAKE_CONSUMED_INITIATION)
 		goto out;
 
+	local_index = publish_index(handshake);
 	memset(dst, 0, sizeof(*dst));
 	dst->header.type = cpu_to_le32(MESSAGE_HANDSHAKE_RESPONSE);
 	dst->sender = cpu_to_le32(local_index);
@@ -546,6 +584,7 @@ bool wg_noise_create_response(struct wg_msg_response *dst,
 	goto out;
 fail:
 	zero_transients(handshake);
+	unpublish_index(handshake);
 out:
 	up_write(&handshake->lock);
 	up_read(&identity->lock);
@@ -685,9 +724,10 @@ static void install_keypair(struct noise_keypairs *keypairs,
 
 /*
  * Turn a finished handshake (response created or consumed) into a
- * session and install it. Returns the new keypair with a reference the
- * caller must put, e.g. after pointing its index table at it; NULL if
- * the handshake was not finished or memory ran out.
+ * session: it takes over the handshake's index in the table, then goes
+ * into @keypairs. Returns the new keypair with a reference the caller
+ * must put; NULL if the handshake was not finished, its index is gone
+ * (its owner cleared it meanwhile) or memory ran out.
  */
 struct noise_keypair *
 wg_noise_begin_session(struct noise_handshake *handshake,
@@ -721,13 +761,26 @@ wg_noise_begin_session(struct noise_handshake *handshake,
 	keypair->birthdate = now_ns();
 	keypair->i_am_the_initiator = initiator;
 	INIT_HLIST_NODE(&keypair->index_entry.index_hash);
-	keypair->index_entry.index = keypair->local_index;
 	keypair->index_entry.type = WG_INDEX_KEYPAIR;
+	keypair->index_entry.peer = handshake->index_entry->peer;
 	keypair->owner = keypairs;
 	keypair->release = keypairs->release;
 	/* One reference for the slot, one for the caller. */
 	kref_init(&keypair->refcount);
 	kref_get(&keypair->refcount);
+	/*
+	 * Into the table before the slots: a session is never in use
+	 * without its index. A handshake whose index its owner took away
+	 * (the peer is going) yields nothing; nobody has seen the keypair.
+	 */
+	if (!wg_index_hashtable_replace(handshake->index_table,
+					handshake->index_entry,
+					&keypair->index_entry)) {
+		kfree_sensitive(keypair);
+		keypair = NULL;
+		zero_transients(handshake);
+		goto out;
+	}
 
 	install_keypair(keypairs, keypair);
 	zero_transients(handshake);

@@ -4,7 +4,10 @@
  *
  * These structures know nothing of peers or devices: a peer embeds one
  * struct noise_handshake and one struct noise_keypairs, a device one
- * struct noise_static_identity. Index allocation belongs to the caller.
+ * struct noise_static_identity. The owner gives each handshake an index
+ * table and entry at init; the handshake publishes its index there, and
+ * hands it over to the session it yields, under its own lock, so that
+ * concurrent initiations, responses and clears never interleave on it.
  *
  * Lock order: identity->lock, then handshake->lock, then
  * keypairs->lock. Identity and handshake functions take rw_semaphores and
@@ -67,6 +70,9 @@ struct noise_handshake {
 
 	u32 local_index;
 	u32 remote_index;
+	/* Where local_index is published; the entry is the owner's. */
+	struct wg_index_hashtable *index_table;
+	struct wg_index_entry *index_entry;
 	struct rw_semaphore lock;
 };
 
@@ -112,8 +118,8 @@ struct noise_keypair {
 	bool i_am_the_initiator;
 
 	/*
-	 * For the caller's index table: wg_noise_begin_session() sets index
-	 * and type; the caller sets peer and hashes it.
+	 * Its place in the index table: wg_noise_begin_session() moves the
+	 * handshake's entry here, index, peer and all.
 	 */
 	struct wg_index_entry index_entry;
 	struct noise_keypairs *owner;
@@ -144,7 +150,9 @@ void wg_noise_static_identity_clear(struct noise_static_identity *identity);
 void wg_noise_handshake_init(struct noise_handshake *handshake,
 			     struct noise_static_identity *identity,
 			     const u8 remote_static[WG_KEY_LEN],
-			     const u8 *preshared_key);
+			     const u8 *preshared_key,
+			     struct wg_index_hashtable *index_table,
+			     struct wg_index_entry *index_entry);
 void wg_noise_handshake_precompute(struct noise_handshake *handshake);
 void wg_noise_handshake_set_psk(struct noise_handshake *handshake,
 				const u8 *preshared_key);
@@ -152,10 +160,12 @@ void wg_noise_handshake_clear(struct noise_handshake *handshake);
 void wg_noise_handshake_wipe(struct noise_handshake *handshake);
 bool wg_noise_handshake_usable(struct noise_handshake *handshake);
 
-/* Messages; mac1 and mac2 are left zero for the cookie code to fill. */
+/*
+ * Messages; mac1 and mac2 are left zero for the cookie code to fill. The
+ * create functions give the handshake a fresh index in its table.
+ */
 bool wg_noise_create_initiation(struct wg_msg_initiation *dst,
-				struct noise_handshake *handshake,
-				u32 local_index);
+				struct noise_handshake *handshake);
 bool wg_noise_initiation_open(struct noise_initiation_scratch *scratch,
 			      const struct wg_msg_initiation *src,
 			      struct noise_static_identity *identity);
@@ -164,8 +174,7 @@ bool wg_noise_initiation_finish(struct noise_initiation_scratch *scratch,
 				struct noise_handshake *handshake);
 void wg_noise_initiation_forget(struct noise_initiation_scratch *scratch);
 bool wg_noise_create_response(struct wg_msg_response *dst,
-			      struct noise_handshake *handshake,
-			      u32 local_index);
+			      struct noise_handshake *handshake);
 bool wg_noise_consume_response(const struct wg_msg_response *src,
 			       struct noise_handshake *handshake);
 

@@ -22,13 +22,11 @@ static void keypair_released(struct noise_keypair *keypair)
 					  &keypair->index_entry);
 }
 
-/* Forget every session and the handshake in progress. */
+/* Forget every session and the handshake in progress, index and all. */
 static void clear_keys(struct wg_peer *peer)
 {
 	wg_noise_keypairs_clear(&peer->keypairs);
 	wg_noise_handshake_clear(&peer->handshake);
-	wg_index_hashtable_remove(peer->device->index_hashtable,
-				  &peer->handshake_index);
 }
 
 static void clear_keys_worker(struct work_struct *work)
@@ -44,15 +42,16 @@ static void clear_keys_worker(struct work_struct *work)
 static void init_protocol(struct wg_device *wg, struct wg_peer *peer,
 			  const u8 *public_key, const u8 *preshared_key)
 {
-	down_read(&wg->static_identity.lock);
-	wg_noise_handshake_init(&peer->handshake, &wg->static_identity,
-				public_key, preshared_key);
-	up_read(&wg->static_identity.lock);
-	wg_noise_keypairs_init(&peer->keypairs, keypair_released);
-	wg_cookie_init(&peer->latest_cookie, public_key);
 	INIT_HLIST_NODE(&peer->handshake_index.index_hash);
 	peer->handshake_index.type = WG_INDEX_HANDSHAKE;
 	peer->handshake_index.peer = peer;
+	down_read(&wg->static_identity.lock);
+	wg_noise_handshake_init(&peer->handshake, &wg->static_identity,
+				public_key, preshared_key, wg->index_hashtable,
+				&peer->handshake_index);
+	up_read(&wg->static_identity.lock);
+	wg_noise_keypairs_init(&peer->keypairs, keypair_released);
+	wg_cookie_init(&peer->latest_cookie, public_key);
 	skb_queue_head_init(&peer->staged_packet_queue);
 	wg_ordered_queue_init(&peer->tx_queue);
 	wg_ordered_queue_init(&peer->rx_queue);
@@ -122,8 +121,9 @@ static void release_peer(struct kref *refcount)
 
 	/*
 	 * A handshake worker that still held the peer when it was removed
-	 * may have installed sessions since: drop them and their indices.
-	 * May run in softirq, hence no handshake lock here.
+	 * may have installed sessions or a handshake index since: drop them.
+	 * May run in softirq, hence no handshake lock here; none is needed,
+	 * as nobody else holds the peer to move the index.
 	 */
 	wg_noise_keypairs_clear(&peer->keypairs);
 	wg_index_hashtable_remove(peer->device->index_hashtable,
@@ -217,6 +217,18 @@ void wg_peer_set_endpoint(struct wg_peer *peer,
 	write_lock_bh(&peer->endpoint_lock);
 	peer->endpoint = *endpoint;
 	dst_cache_reset(&peer->endpoint_cache);
+	write_unlock_bh(&peer->endpoint_lock);
+}
+
+/*
+ * Release every cached route now, not lazily: they hold devices of the
+ * netns the sockets live in. Only when no sender can be using the cache
+ * (the sockets are closed).
+ */
+void wg_peer_drop_routes(struct wg_peer *peer)
+{
+	write_lock_bh(&peer->endpoint_lock);
+	dst_cache_reset_now(&peer->endpoint_cache);
 	write_unlock_bh(&peer->endpoint_lock);
 }
 

@@ -141,6 +141,7 @@ void wg_peer_put(struct wg_peer *peer);
 void wg_peer_set_endpoint(struct wg_peer *peer,
 			  const struct wg_endpoint *endpoint);
 void wg_peer_get_endpoint(struct wg_peer *peer, struct wg_endpoint *endpoint);
+void wg_peer_drop_routes(struct wg_peer *peer);
 void wg_peer_set_preshared_key(struct wg_peer *peer, const u8 *key);
 void wg_peer_get_last_handshake(struct wg_peer *peer,
 				struct timespec64 *when);

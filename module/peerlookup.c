@@ -85,12 +85,13 @@ struct wg_index_hashtable *wg_index_hashtable_alloc(void)
 	return table;
 }
 
+/* Under table->lock. */
 static bool index_in_use(struct wg_index_hashtable *table, u32 index)
 {
 	struct wg_index_entry *iter;
 
-	hlist_for_each_entry_rcu_bh(iter, index_bucket(table, index),
-				    index_hash) {
+	lockdep_assert_held(&table->lock);
+	hlist_for_each_entry(iter, index_bucket(table, index), index_hash) {
 		if (iter->index == index)
 			return true;
 	}
@@ -98,9 +99,16 @@ static bool index_in_use(struct wg_index_hashtable *table, u32 index)
 }
 
 /*
- * Give @entry a random index nobody else in the table uses, and add it.
- * A lockless pre-check keeps the common case cheap; the check is redone
- * under the lock before the entry goes in.
+ * Give @entry a random index nobody else in the table uses, moving it
+ * there if it had one. One step under the lock: two callers moving the
+ * same entry at once would otherwise link it into two buckets, and the
+ * bucket it is later removed from would not be the one still pointing
+ * at it. Callers also serialise per entry (the handshake's lock), so the
+ * index they get back is still the entry's when they use it.
+ *
+ * An RCU reader standing on the entry while it moves continues in the
+ * new bucket and may miss the rest of the old one: a lookup that misses
+ * a handshake being replaced anyway.
  */
 u32 wg_index_hashtable_insert(struct wg_index_hashtable *table,
 			      struct wg_index_entry *entry)
@@ -109,25 +117,12 @@ u32 wg_index_hashtable_insert(struct wg_index_hashtable *table,
 
 	spin_lock_bh(&table->lock);
 	hlist_del_init_rcu(&entry->index_hash);
-	spin_unlock_bh(&table->lock);
-
-	rcu_read_lock_bh();
-	for (;;) {
+	do {
 		index = get_random_u32();
-		if (index_in_use(table, index))
-			continue;
-		spin_lock_bh(&table->lock);
-		if (index_in_use(table, index)) {
-			spin_unlock_bh(&table->lock);
-			continue;
-		}
-		entry->index = index;
-		hlist_add_head_rcu(&entry->index_hash,
-				   index_bucket(table, index));
-		spin_unlock_bh(&table->lock);
-		break;
-	}
-	rcu_read_unlock_bh();
+	} while (index_in_use(table, index));
+	entry->index = index;
+	hlist_add_head_rcu(&entry->index_hash, index_bucket(table, index));
+	spin_unlock_bh(&table->lock);
 	return index;
 }
 

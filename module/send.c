@@ -231,22 +231,15 @@ static bool initiation_due(struct wg_peer *peer)
 /* Process context: the handshake state sleeps on its lock. */
 void wg_packet_send_handshake_initiation(struct wg_peer *peer)
 {
-	struct wg_device *wg = peer->device;
 	struct wg_msg_initiation msg;
-	u32 index;
 
 	if (!initiation_due(peer) || READ_ONCE(peer->is_dead))
 		return;
 	atomic64_set(&peer->last_sent_handshake,
 		     ktime_get_coarse_boottime_ns());
-	index = wg_index_hashtable_insert(wg->index_hashtable,
-					  &peer->handshake_index);
-	if (!wg_noise_create_initiation(&msg, &peer->handshake, index)) {
-		/* No identity, or a peer we can never complete with. */
-		wg_index_hashtable_remove(wg->index_hashtable,
-					  &peer->handshake_index);
+	/* Fails without an identity, or for a peer we can never reach. */
+	if (!wg_noise_create_initiation(&msg, &peer->handshake))
 		return;
-	}
 	wg_cookie_add_macs(&peer->latest_cookie, &msg, sizeof(msg));
 	wg_timers_any_authenticated_packet_traversal(peer);
 	wg_timers_any_authenticated_packet_sent(peer);
@@ -290,47 +283,41 @@ out:
 }
 
 /*
- * A session derived from a handshake, either side: it takes over the
- * handshake's index, and our reference to it is dropped. The handshake
- * counts as complete only once each side has proof the other holds the
- * keys: the initiator on the response, the responder on the first packet
- * under the new session (receive.c).
+ * A session derived from a handshake, either side, already in the index
+ * table and the peer's slots: our reference to it is dropped. The
+ * handshake counts as complete only once each side has proof the other
+ * holds the keys: the initiator on the response, the responder on the
+ * first packet under the new session (receive.c).
  */
 void wg_packet_install_session(struct wg_peer *peer,
 			       struct noise_keypair *keypair)
 {
-	keypair->index_entry.peer = peer;
-	wg_index_hashtable_replace(peer->device->index_hashtable,
-				   &peer->handshake_index,
-				   &keypair->index_entry);
 	wg_noise_keypair_put(keypair);
 	wg_timers_session_derived(peer);
 }
 
+/*
+ * The index moves under the handshake's lock (noise.c): if an initiation
+ * or a clear got there between our two steps, the session is not begun
+ * and nothing of theirs is undone here.
+ */
 void wg_packet_send_handshake_response(struct wg_peer *peer)
 {
-	struct wg_device *wg = peer->device;
 	struct noise_keypair *keypair;
 	struct wg_msg_response msg;
-	u32 index;
 
 	atomic64_set(&peer->last_sent_handshake,
 		     ktime_get_coarse_boottime_ns());
-	index = wg_index_hashtable_insert(wg->index_hashtable,
-					  &peer->handshake_index);
-	if (!wg_noise_create_response(&msg, &peer->handshake, index))
-		goto fail;
+	if (!wg_noise_create_response(&msg, &peer->handshake))
+		return;
 	wg_cookie_add_macs(&peer->latest_cookie, &msg, sizeof(msg));
 	keypair = wg_noise_begin_session(&peer->handshake, &peer->keypairs);
 	if (!keypair)
-		goto fail;
+		return;
 	wg_packet_install_session(peer, keypair);
 	wg_timers_any_authenticated_packet_traversal(peer);
 	wg_timers_any_authenticated_packet_sent(peer);
 	send_buffer_to_peer(peer, &msg, sizeof(msg));
-	return;
-fail:
-	wg_index_hashtable_remove(wg->index_hashtable, &peer->handshake_index);
 }
 
 /* Process context: answer @in_skb, a handshake message, with a cookie. */

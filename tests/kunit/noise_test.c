@@ -42,13 +42,37 @@ static void set_random_identity(struct noise_static_identity *identity)
 	memzero_explicit(private_key, sizeof(private_key));
 }
 
-static void peer_init(struct noise_handshake *handshake,
+/* Each test has an index table (test->priv) for its handshakes. */
+static int noise_test_init(struct kunit *test)
+{
+	test->priv = wg_index_hashtable_alloc();
+	return test->priv ? 0 : -ENOMEM;
+}
+
+static void noise_test_exit(struct kunit *test)
+{
+	kvfree(test->priv);
+}
+
+static void peer_init(struct kunit *test, struct noise_handshake *handshake,
 		      struct noise_static_identity *local,
 		      const u8 *remote_public, const u8 *psk)
 {
+	struct wg_index_entry *entry;
+
+	entry = kunit_kzalloc(test, sizeof(*entry), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, entry);
+	INIT_HLIST_NODE(&entry->index_hash);
+	entry->type = WG_INDEX_HANDSHAKE;
 	down_read(&local->lock);
-	wg_noise_handshake_init(handshake, local, remote_public, psk);
+	wg_noise_handshake_init(handshake, local, remote_public, psk,
+				test->priv, entry);
 	up_read(&local->lock);
+}
+
+static bool hashed(struct wg_index_entry *entry)
+{
+	return !hlist_unhashed(&entry->index_hash);
 }
 
 static struct pair *new_pair(struct kunit *test, const u8 *psk_a,
@@ -60,8 +84,8 @@ static struct pair *new_pair(struct kunit *test, const u8 *psk_a,
 	set_random_identity(&p->a);
 	set_random_identity(&p->b);
 	KUNIT_ASSERT_TRUE(test, p->a.has_identity && p->b.has_identity);
-	peer_init(&p->a_to_b, &p->a, p->b.static_public, psk_a);
-	peer_init(&p->b_to_a, &p->b, p->a.static_public, psk_b);
+	peer_init(test, &p->a_to_b, &p->a, p->b.static_public, psk_a);
+	peer_init(test, &p->b_to_a, &p->b, p->a.static_public, psk_b);
 	wg_noise_keypairs_init(&p->a_sessions, count_release);
 	wg_noise_keypairs_init(&p->b_sessions, count_release);
 	return p;
@@ -96,12 +120,21 @@ static bool run_handshake(struct kunit *test, struct pair *p,
 
 	*a_kp = NULL;
 	*b_kp = NULL;
-	if (!wg_noise_create_initiation(&init, &p->a_to_b, 0x1111))
+	if (!wg_noise_create_initiation(&init, &p->a_to_b))
 		return false;
+	/* The index went on the wire and into the table, in one step. */
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(init.sender), p->a_to_b.local_index);
+	KUNIT_EXPECT_EQ(test, p->a_to_b.index_entry->index,
+			p->a_to_b.local_index);
+	KUNIT_EXPECT_TRUE(test, hashed(p->a_to_b.index_entry));
 	if (!responder_consume(test, p, &init))
 		return false;
-	if (!wg_noise_create_response(&resp, &p->b_to_a, 0x2222))
+	if (!wg_noise_create_response(&resp, &p->b_to_a))
 		return false;
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(resp.sender), p->b_to_a.local_index);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(resp.receiver),
+			p->a_to_b.local_index);
+	KUNIT_EXPECT_TRUE(test, hashed(p->b_to_a.index_entry));
 	if (!wg_noise_consume_response(&resp, &p->a_to_b))
 		return false;
 	*a_kp = wg_noise_begin_session(&p->a_to_b, &p->a_sessions);
@@ -120,12 +153,13 @@ static void expect_matching_keys(struct kunit *test, struct noise_keypair *a,
 				     WG_KEY_LEN), 0);
 	KUNIT_EXPECT_TRUE(test, a->i_am_the_initiator);
 	KUNIT_EXPECT_FALSE(test, b->i_am_the_initiator);
-	KUNIT_EXPECT_EQ(test, a->local_index, 0x1111U);
-	KUNIT_EXPECT_EQ(test, a->remote_index, 0x2222U);
-	KUNIT_EXPECT_EQ(test, b->local_index, 0x2222U);
-	KUNIT_EXPECT_EQ(test, b->remote_index, 0x1111U);
-	KUNIT_EXPECT_EQ(test, a->index_entry.index, 0x1111U);
-	KUNIT_EXPECT_EQ(test, b->index_entry.index, 0x2222U);
+	KUNIT_EXPECT_EQ(test, a->remote_index, b->local_index);
+	KUNIT_EXPECT_EQ(test, b->remote_index, a->local_index);
+	/* Each session took over its handshake's place in the table. */
+	KUNIT_EXPECT_EQ(test, a->index_entry.index, a->local_index);
+	KUNIT_EXPECT_EQ(test, b->index_entry.index, b->local_index);
+	KUNIT_EXPECT_TRUE(test, hashed(&a->index_entry));
+	KUNIT_EXPECT_TRUE(test, hashed(&b->index_entry));
 	KUNIT_EXPECT_EQ(test, b->index_entry.type, WG_INDEX_KEYPAIR);
 }
 
@@ -243,10 +277,10 @@ static void noise_replayed_initiation(struct kunit *test)
 	struct pair *p = new_pair(test, NULL, NULL);
 	struct wg_msg_initiation first, second;
 
-	KUNIT_ASSERT_TRUE(test, wg_noise_create_initiation(&first, &p->a_to_b, 1));
+	KUNIT_ASSERT_TRUE(test, wg_noise_create_initiation(&first, &p->a_to_b));
 	/* Past the timestamp grain, so the second one is strictly newer. */
 	msleep(60);
-	KUNIT_ASSERT_TRUE(test, wg_noise_create_initiation(&second, &p->a_to_b, 2));
+	KUNIT_ASSERT_TRUE(test, wg_noise_create_initiation(&second, &p->a_to_b));
 
 	KUNIT_EXPECT_TRUE(test, responder_consume(test, p, &first));
 	/* Too soon after the first: the flood limit refuses it. */
@@ -255,7 +289,8 @@ static void noise_replayed_initiation(struct kunit *test)
 	/* Same timestamp as one already accepted: a replay. */
 	KUNIT_EXPECT_FALSE(test, responder_consume(test, p, &first));
 	KUNIT_EXPECT_TRUE(test, responder_consume(test, p, &second));
-	KUNIT_EXPECT_EQ(test, p->b_to_a.remote_index, 2U);
+	KUNIT_EXPECT_EQ(test, p->b_to_a.remote_index,
+			le32_to_cpu(second.sender));
 	msleep(60);
 	KUNIT_EXPECT_FALSE(test, responder_consume(test, p, &first));
 	KUNIT_EXPECT_FALSE(test, responder_consume(test, p, &second));
@@ -269,7 +304,7 @@ static void noise_flipped_initiation(struct kunit *test)
 	struct wg_msg_initiation init, bad;
 	size_t i, from, to;
 
-	KUNIT_ASSERT_TRUE(test, wg_noise_create_initiation(&init, &p->a_to_b, 1));
+	KUNIT_ASSERT_TRUE(test, wg_noise_create_initiation(&init, &p->a_to_b));
 	from = offsetof(struct wg_msg_initiation, ephemeral);
 	to = offsetof(struct wg_msg_initiation, macs);
 	for (i = from; i < to; i++) {
@@ -289,9 +324,9 @@ static void noise_flipped_response(struct kunit *test)
 	struct wg_msg_response resp, bad;
 	size_t i, from, to;
 
-	KUNIT_ASSERT_TRUE(test, wg_noise_create_initiation(&init, &p->a_to_b, 1));
+	KUNIT_ASSERT_TRUE(test, wg_noise_create_initiation(&init, &p->a_to_b));
 	KUNIT_ASSERT_TRUE(test, responder_consume(test, p, &init));
-	KUNIT_ASSERT_TRUE(test, wg_noise_create_response(&resp, &p->b_to_a, 2));
+	KUNIT_ASSERT_TRUE(test, wg_noise_create_response(&resp, &p->b_to_a));
 	from = offsetof(struct wg_msg_response, receiver);
 	to = offsetof(struct wg_msg_response, macs);
 	for (i = from; i < to; i++) {
@@ -317,13 +352,14 @@ static void noise_low_order_peer(struct kunit *test)
 
 	bogus = kunit_kzalloc(test, sizeof(*bogus), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, bogus);
-	peer_init(bogus, &p->a, zero, NULL);
+	peer_init(test, bogus, &p->a, zero, NULL);
 	KUNIT_EXPECT_FALSE(test, wg_noise_handshake_usable(bogus));
-	KUNIT_EXPECT_FALSE(test, wg_noise_create_initiation(&init, bogus, 1));
+	KUNIT_EXPECT_FALSE(test, wg_noise_create_initiation(&init, bogus));
 	KUNIT_EXPECT_EQ(test, bogus->state, HANDSHAKE_ZEROED);
+	KUNIT_EXPECT_FALSE(test, hashed(bogus->index_entry));
 
 	/* A low-order ephemeral makes the DH all zero: refused. */
-	KUNIT_ASSERT_TRUE(test, wg_noise_create_initiation(&init, &p->a_to_b, 1));
+	KUNIT_ASSERT_TRUE(test, wg_noise_create_initiation(&init, &p->a_to_b));
 	bad = init;
 	memset(bad.ephemeral, 0, WG_KEY_LEN);
 	KUNIT_EXPECT_FALSE(test, wg_noise_initiation_open(&scratch, &bad, &p->b));
@@ -341,7 +377,7 @@ static void noise_no_identity(struct kunit *test)
 	struct wg_msg_initiation init;
 	struct noise_initiation_scratch scratch;
 
-	KUNIT_ASSERT_TRUE(test, wg_noise_create_initiation(&init, &p->a_to_b, 1));
+	KUNIT_ASSERT_TRUE(test, wg_noise_create_initiation(&init, &p->a_to_b));
 	down_write(&p->b.lock);
 	wg_noise_static_identity_set(&p->b, NULL);
 	wg_noise_handshake_precompute(&p->b_to_a);
@@ -453,8 +489,8 @@ static void noise_known_vector(struct kunit *test)
 			  checker && cookie);
 	set_identity(a, vec_initiator_private);
 	set_identity(b, vec_responder_private);
-	peer_init(a_to_b, a, b->static_public, vec_psk);
-	peer_init(b_to_a, b, a->static_public, vec_psk);
+	peer_init(test, a_to_b, a, b->static_public, vec_psk);
+	peer_init(test, b_to_a, b, a->static_public, vec_psk);
 
 	/* Responder: the model's initiation opens and leaves the same state. */
 	KUNIT_ASSERT_TRUE(test, wg_noise_initiation_open(&scratch, init, b));
@@ -471,6 +507,10 @@ static void noise_known_vector(struct kunit *test)
 	/* Initiator: resume from the model's state, consume its response. */
 	a_to_b->state = HANDSHAKE_CREATED_INITIATION;
 	a_to_b->local_index = VEC_INITIATOR_INDEX;
+	/* In the table at the model's index; the session takes it over. */
+	a_to_b->index_entry->index = VEC_INITIATOR_INDEX;
+	hlist_add_head(&a_to_b->index_entry->index_hash,
+		       &((struct wg_index_hashtable *)test->priv)->hashtable[0]);
 	memcpy(a_to_b->ephemeral_private, vec_initiator_ephemeral, WG_KEY_LEN);
 	memcpy(a_to_b->chaining_key, vec_ck_after_initiation, WG_HASH_LEN);
 	memcpy(a_to_b->hash, vec_hash_after_initiation, WG_HASH_LEN);
@@ -483,6 +523,7 @@ static void noise_known_vector(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(kp->receiving.key, vec_initiator_receive,
 				     WG_KEY_LEN), 0);
 	KUNIT_EXPECT_EQ(test, kp->remote_index, (u32)VEC_RESPONDER_INDEX);
+	KUNIT_EXPECT_EQ(test, kp->index_entry.index, (u32)VEC_INITIATOR_INDEX);
 	wg_noise_keypair_put(kp);
 	wg_noise_keypairs_clear(sessions);
 
@@ -501,6 +542,42 @@ static void noise_known_vector(struct kunit *test)
 	wg_cookie_init(cookie, b->static_public);
 	wg_cookie_add_macs(cookie, &remade, sizeof(remade));
 	KUNIT_EXPECT_EQ(test, memcmp(&remade, init, sizeof(remade)), 0);
+}
+
+/*
+ * The owner took the handshake's index away (the peer is being removed)
+ * between the response and the session: no session may be installed,
+ * for nothing could ever find it by index and its release would unhash
+ * an entry that is not in the table.
+ */
+static void noise_session_needs_index(struct kunit *test)
+{
+	struct pair *p = new_pair(test, NULL, NULL);
+	struct wg_msg_initiation init;
+	struct wg_msg_response resp;
+
+	KUNIT_ASSERT_TRUE(test, wg_noise_create_initiation(&init, &p->a_to_b));
+	KUNIT_ASSERT_TRUE(test, responder_consume(test, p, &init));
+	KUNIT_ASSERT_TRUE(test, wg_noise_create_response(&resp, &p->b_to_a));
+	KUNIT_ASSERT_TRUE(test, wg_noise_consume_response(&resp, &p->a_to_b));
+	wg_index_hashtable_remove(test->priv, p->a_to_b.index_entry);
+	wg_index_hashtable_remove(test->priv, p->b_to_a.index_entry);
+	KUNIT_EXPECT_NULL(test, wg_noise_begin_session(&p->a_to_b,
+						       &p->a_sessions));
+	KUNIT_EXPECT_NULL(test, wg_noise_begin_session(&p->b_to_a,
+						       &p->b_sessions));
+	KUNIT_EXPECT_NULL(test,
+			  rcu_access_pointer(p->a_sessions.current_keypair));
+	KUNIT_EXPECT_NULL(test, rcu_access_pointer(p->b_sessions.next));
+	KUNIT_EXPECT_EQ(test, p->a_to_b.state, HANDSHAKE_ZEROED);
+
+	/* A failed response forgets nobody's index; a clear forgets its own. */
+	KUNIT_ASSERT_TRUE(test, wg_noise_create_initiation(&init, &p->a_to_b));
+	KUNIT_EXPECT_FALSE(test, wg_noise_create_response(&resp, &p->a_to_b));
+	KUNIT_EXPECT_TRUE(test, hashed(p->a_to_b.index_entry));
+	wg_noise_handshake_clear(&p->a_to_b);
+	KUNIT_EXPECT_FALSE(test, hashed(p->a_to_b.index_entry));
+	free_pair(p);
 }
 
 static void noise_suite_exit(struct kunit_suite *suite)
@@ -523,12 +600,15 @@ static struct kunit_case wg_noise_cases[] = {
 	KUNIT_CASE(noise_rotation),
 	KUNIT_CASE(noise_limits),
 	KUNIT_CASE(noise_known_vector),
+	KUNIT_CASE(noise_session_needs_index),
 	{}
 };
 
 static struct kunit_suite wg_noise_suite = {
 	.name = "wg_noise",
 	.suite_exit = noise_suite_exit,
+	.init = noise_test_init,
+	.exit = noise_test_exit,
 	.test_cases = wg_noise_cases,
 };
 

@@ -4,6 +4,8 @@
  * together with the code it tests.
  */
 #include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/kthread.h>
 
 #include "../../module/peerlookup.c"
 
@@ -139,9 +141,117 @@ static void index_unique_replace_remove(struct kunit *test)
 	kvfree(table);
 }
 
+/*
+ * Several threads, one per CPU, move the same entry at once, as an
+ * initiation and a response of one peer may. Afterwards every chain must
+ * be whole (each node's pprev points at the link that reaches it) and
+ * the entry must be in exactly one bucket, under its own index. Moving it
+ * with the lock dropped between the unlink and the link puts it in two.
+ */
+#define REINSERT_THREADS 4
+#define REINSERT_ROUNDS 20000
+
+struct reinsert_ctx {
+	struct wg_index_hashtable *table;
+	struct wg_index_entry *entry;
+	struct completion start;
+	atomic_t running;
+	struct completion done;
+};
+
+static int reinsert_thread(void *arg)
+{
+	struct reinsert_ctx *ctx = arg;
+	unsigned int i;
+
+	wait_for_completion(&ctx->start);
+	for (i = 0; i < REINSERT_ROUNDS; i++) {
+		wg_index_hashtable_insert(ctx->table, ctx->entry);
+		if (!(i % 256))
+			cond_resched();
+	}
+	if (atomic_dec_and_test(&ctx->running))
+		complete(&ctx->done);
+	return 0;
+}
+
+static void index_concurrent_reinsert(struct kunit *test)
+{
+	struct wg_index_entry *entry, *others, *iter;
+	struct wg_index_hashtable *table;
+	struct reinsert_ctx *ctx;
+	struct task_struct *task;
+	unsigned int i, found = 0, broken = 0, walked;
+	struct hlist_node *node;
+	const unsigned int n_others = 256;
+
+	table = wg_index_hashtable_alloc();
+	KUNIT_ASSERT_NOT_NULL(test, table);
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	entry = kunit_kzalloc(test, sizeof(*entry), GFP_KERNEL);
+	others = kunit_kcalloc(test, n_others, sizeof(*others), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	KUNIT_ASSERT_NOT_NULL(test, entry);
+	KUNIT_ASSERT_NOT_NULL(test, others);
+	INIT_HLIST_NODE(&entry->index_hash);
+	entry->type = WG_INDEX_HANDSHAKE;
+	/* Neighbours, so that a misplaced entry has chains to corrupt. */
+	for (i = 0; i < n_others; i++) {
+		INIT_HLIST_NODE(&others[i].index_hash);
+		others[i].type = WG_INDEX_KEYPAIR;
+		wg_index_hashtable_insert(table, &others[i]);
+	}
+
+	ctx->table = table;
+	ctx->entry = entry;
+	init_completion(&ctx->start);
+	init_completion(&ctx->done);
+	atomic_set(&ctx->running, REINSERT_THREADS);
+	for (i = 0; i < REINSERT_THREADS; i++) {
+		task = kthread_create(reinsert_thread, ctx, "wg-reinsert/%u",
+				      i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+		kthread_bind(task, i % num_online_cpus());
+		wake_up_process(task);
+	}
+	complete_all(&ctx->start);
+	wait_for_completion(&ctx->done);
+
+	for (i = 0; i < HASH_SIZE(table->hashtable); i++) {
+		struct hlist_node **link = &table->hashtable[i].first;
+
+		walked = 0;
+		/* Bounded: a corrupted chain may loop. */
+		for (node = *link; node && walked < 4 * n_others;
+		     link = &node->next, node = *link, walked++) {
+			if (node->pprev != link)
+				broken++;
+			iter = hlist_entry(node, struct wg_index_entry,
+					   index_hash);
+			if (iter == entry) {
+				found++;
+				if (index_bucket(table, entry->index) !=
+				    &table->hashtable[i])
+					broken++;
+			}
+		}
+		if (node)
+			broken++;
+	}
+	KUNIT_EXPECT_EQ(test, found, 1U);
+	KUNIT_EXPECT_EQ(test, broken, 0U);
+
+	/* Leave nothing pointing at test memory, whatever state it is in. */
+	for (i = 0; i < HASH_SIZE(table->hashtable); i++)
+		INIT_HLIST_HEAD(&table->hashtable[i]);
+	synchronize_rcu();
+	kvfree(table);
+}
+
 static struct kunit_case peerlookup_cases[] = {
 	KUNIT_CASE(pubkey_add_find_remove),
 	KUNIT_CASE(index_unique_replace_remove),
+	KUNIT_CASE(index_concurrent_reinsert),
 	{}
 };
 

@@ -30,7 +30,7 @@ hostname wgvm
 # Keep the console for results; kernel messages go to the log we read back.
 dmesg -n 1
 
-bad='Oops|WARNING:|BUG:|KASAN|UBSAN|circular locking|lock held|possible recursive locking|unreferenced object|general protection|Kernel panic|refcount_t|stall|list_(add|del) corruption|INFO: task|suspicious RCU|scheduling while atomic|sleeping function called'
+bad='Oops|WARNING:|BUG:|KASAN|UBSAN|circular locking|lock held|possible recursive locking|unreferenced object|general protection|Kernel panic|refcount_t|stall|list_(add|del) corruption|INFO: task|suspicious RCU|scheduling while atomic|sleeping function called|to become free|soft lockup'
 kmemleak=/sys/kernel/debug/kmemleak
 timeout_s=${WG_TIMEOUT:-900}
 
