@@ -92,6 +92,9 @@ struct wg_peer {
 	/* Boot-time ns of the last initiation sent; 0: never. */
 	atomic64_t last_sent_handshake;
 	struct work_struct transmit_handshake_work;
+	/* Drains that ran out of budget; each queued one holds the peer. */
+	struct work_struct tx_resume_work;
+	struct work_struct rx_resume_work;
 	struct work_struct clear_keys_work;
 
 	/* Timers (timers.c); armed only while !is_dead and the device is up. */
@@ -142,6 +145,8 @@ void wg_peer_set_endpoint(struct wg_peer *peer,
 			  const struct wg_endpoint *endpoint);
 void wg_peer_get_endpoint(struct wg_peer *peer, struct wg_endpoint *endpoint);
 void wg_peer_drop_routes(struct wg_peer *peer);
+bool wg_peer_drain_more(struct wg_peer *peer, unsigned int budget,
+			struct work_struct *work);
 void wg_peer_set_preshared_key(struct wg_peer *peer, const u8 *key);
 void wg_peer_get_last_handshake(struct wg_peer *peer,
 				struct timespec64 *when);

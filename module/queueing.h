@@ -131,6 +131,8 @@ void wg_ordered_queue_init(struct wg_ordered_queue *q);
 bool wg_ordered_begin(struct wg_ordered_queue *q);
 struct sk_buff *wg_ordered_next(struct wg_ordered_queue *q);
 bool wg_ordered_end(struct wg_ordered_queue *q);
+/* Packets one drainer call takes, BH disabled, before it yields. */
+#define WG_DRAIN_BUDGET 128
 bool wg_ordered_enqueue(struct wg_ordered_queue *q,
 			struct wg_crypt_queue *crypt, struct sk_buff *skb);
 
@@ -151,8 +153,10 @@ int wg_packet_receive(struct sock *sk, struct sk_buff *skb);
 /* What the two crypt queues do (send.c and receive.c). */
 bool wg_packet_encrypt(struct sk_buff *skb);
 void wg_packet_send_ready(struct wg_peer *peer);
+void wg_packet_send_resume_worker(struct work_struct *work);
 bool wg_packet_decrypt(struct sk_buff *skb);
 void wg_packet_receive_ready(struct wg_peer *peer);
+void wg_packet_receive_resume_worker(struct work_struct *work);
 
 /* Send side (send.c). */
 netdev_tx_t wg_xmit(struct sk_buff *skb, struct net_device *dev);

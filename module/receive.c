@@ -356,6 +356,7 @@ void wg_packet_receive_ready(struct wg_peer *peer)
 	struct wg_ordered_queue *q = &peer->rx_queue;
 	struct wg_device *wg = peer->device;
 	bool authenticated, data_received;
+	unsigned int budget = WG_DRAIN_BUDGET;
 	struct noise_keypair *keypair;
 	unsigned int done;
 	struct sk_buff *skb;
@@ -366,7 +367,8 @@ void wg_packet_receive_ready(struct wg_peer *peer)
 		done = 0;
 		authenticated = false;
 		data_received = false;
-		while ((skb = wg_ordered_next(q)) != NULL) {
+		while (budget && (skb = wg_ordered_next(q)) != NULL) {
+			budget--;
 			done++;
 			keypair = wg_cb(skb)->keypair;
 			if (unlikely(atomic_read(&wg_cb(skb)->state) !=
@@ -418,7 +420,20 @@ void wg_packet_receive_ready(struct wg_peer *peer)
 		/* Each packet held the peer; @peer stays ours until here. */
 		while (done--)
 			wg_peer_put(peer);
-	} while (wg_ordered_end(q));
+	} while (wg_ordered_end(q) &&
+		 wg_peer_drain_more(peer, budget, &peer->rx_resume_work));
+}
+
+/* A drain that ran out of budget goes on here, holding the peer. */
+void wg_packet_receive_resume_worker(struct work_struct *work)
+{
+	struct wg_peer *peer = container_of(work, struct wg_peer,
+					    rx_resume_work);
+
+	local_bh_disable();
+	wg_packet_receive_ready(peer);
+	local_bh_enable();
+	wg_peer_put(peer);
 }
 
 /* The decrypt queue's work on one packet. */

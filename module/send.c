@@ -424,6 +424,7 @@ void wg_packet_send_ready(struct wg_peer *peer)
 	struct net_device *dev = peer->device->dev;
 	unsigned int len, done;
 	struct wg_route route;
+	unsigned int budget = WG_DRAIN_BUDGET;
 	bool data_sent, sent;
 	struct sk_buff *skb;
 
@@ -433,7 +434,8 @@ void wg_packet_send_ready(struct wg_peer *peer)
 		done = 0;
 		sent = false;
 		data_sent = false;
-		while ((skb = wg_ordered_next(q)) != NULL) {
+		while (budget && (skb = wg_ordered_next(q)) != NULL) {
+			budget--;
 			if (!done++)
 				route_to_peer(&route, peer);
 			wg_noise_keypair_put(wg_cb(skb)->keypair);
@@ -462,7 +464,20 @@ void wg_packet_send_ready(struct wg_peer *peer)
 		/* Each packet held the peer; @peer stays ours until here. */
 		while (done--)
 			wg_peer_put(peer);
-	} while (wg_ordered_end(q));
+	} while (wg_ordered_end(q) &&
+		 wg_peer_drain_more(peer, budget, &peer->tx_resume_work));
+}
+
+/* A drain that ran out of budget goes on here, holding the peer. */
+void wg_packet_send_resume_worker(struct work_struct *work)
+{
+	struct wg_peer *peer = container_of(work, struct wg_peer,
+					    tx_resume_work);
+
+	local_bh_disable();
+	wg_packet_send_ready(peer);
+	local_bh_enable();
+	wg_peer_put(peer);
 }
 
 /* The encrypt queue's work on one packet. */
