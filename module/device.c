@@ -80,10 +80,15 @@ static int wg_stop(struct net_device *dev)
 	struct wg_peer *peer;
 
 	mutex_lock(&wg->device_update_lock);
-	/* Not running any more, so nothing re-arms the timers. */
+	/*
+	 * No socket, no new handshake messages; those queued are dropped
+	 * before the keys go, or one could install a session afterwards.
+	 * Not running any more, so nothing re-arms the timers.
+	 */
+	wg_socket_close(wg);
+	wg_packet_paths_uninit(wg);
 	list_for_each_entry(peer, &wg->peer_list, peer_list)
 		wg_peer_stop(peer);
-	wg_socket_close(wg);
 	netif_carrier_off(dev);
 	mutex_unlock(&wg->device_update_lock);
 	return 0;

@@ -14,6 +14,7 @@
 #include <linux/bug.h>
 #include <linux/kernel.h>
 #include <linux/lockdep.h>
+#include <linux/random.h>
 #include <linux/log2.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -393,7 +394,8 @@ bool wg_noise_create_initiation(struct wg_msg_initiation *dst,
 	down_read(&identity->lock);
 	down_write(&handshake->lock);
 	zero_transients(handshake);
-	if (!identity->has_identity ||
+	/* An ephemeral key needs a seeded RNG: wait for it, as upstream. */
+	if (!identity->has_identity || !rng_is_initialized() ||
 	    is_zero_key(handshake->precomputed_static_static))
 		goto out;
 
@@ -556,7 +558,8 @@ bool wg_noise_create_response(struct wg_msg_response *dst,
 
 	down_read(&identity->lock);
 	down_write(&handshake->lock);
-	if (handshake->state != HANDSHAKE_CONSUMED_INITIATION)
+	if (handshake->state != HANDSHAKE_CONSUMED_INITIATION ||
+	    !rng_is_initialized())
 		goto out;
 
 	local_index = publish_index(handshake);

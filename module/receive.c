@@ -70,11 +70,23 @@ static bool under_load(struct wg_device *wg)
 	return last && time_before(jiffies, last + HZ);
 }
 
-/* An authenticated message of @len bytes: the peer's and the device's. */
+/*
+ * An authenticated message of @len bytes: the peer's and the device's.
+ * The device's per-CPU counters are also written from softirq, so BH is
+ * off here, in the handshake workers too.
+ */
 static void count_rx(struct wg_peer *peer, unsigned int len)
 {
+	lockdep_assert_in_softirq();
 	atomic64_add(len, &peer->rx_bytes);
 	dev_sw_netstats_rx_add(peer->device->dev, len);
+}
+
+static void count_rx_process(struct wg_peer *peer, unsigned int len)
+{
+	local_bh_disable();
+	count_rx(peer, len);
+	local_bh_enable();
 }
 
 static void consume_cookie(struct wg_device *wg, struct sk_buff *skb)
@@ -115,7 +127,7 @@ static void consume_initiation(struct wg_device *wg, struct sk_buff *skb)
 		goto drop;
 	}
 	wg_peer_roam(peer, skb);
-	count_rx(peer, skb->len);
+	count_rx_process(peer, skb->len);
 	wg_timers_any_authenticated_packet_received(peer);
 	wg_timers_any_authenticated_packet_traversal(peer);
 	wg_packet_send_handshake_response(peer);
@@ -139,7 +151,7 @@ static void consume_response(struct wg_device *wg, struct sk_buff *skb)
 		goto drop;
 	}
 	wg_peer_roam(peer, skb);
-	count_rx(peer, skb->len);
+	count_rx_process(peer, skb->len);
 	wg_timers_any_authenticated_packet_received(peer);
 	wg_timers_any_authenticated_packet_traversal(peer);
 
@@ -600,11 +612,19 @@ err_handshake:
 
 /*
  * After the sockets are closed: nothing can queue more handshake
- * messages, and every one queued was followed by a kick, so once the
- * workers are done the queue is empty.
+ * messages. Those still waiting are dropped, and the ones being worked
+ * on finish, so that none completes a handshake after the caller clears
+ * the keys (the device going down) or frees the peers.
  */
 void wg_packet_paths_uninit(struct wg_device *wg)
 {
+	struct sk_buff *skb;
+
+	while ((skb = ptr_ring_consume_bh(&wg->handshake_queue.ring))) {
+		atomic_dec(&wg->handshake_queue_len);
+		DEV_STATS_INC(wg->dev, rx_dropped);
+		kfree_skb(skb);
+	}
 	flush_workqueue(wg->handshake_rx_wq);
 	flush_workqueue(wg->handshake_wq);
 }
