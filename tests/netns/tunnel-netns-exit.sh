@@ -45,6 +45,7 @@ round() { # round 4|6
 	echo "IPv$fam: $(tx_bytes nsA) bytes sent from $me"
 
 	inns nsA ip link set wg0 netns nsB
+	inns nsB ip link set wg0 up
 	ip netns del nsA
 	wait_for 20 carrier_down
 	# Namespaces are torn down one after another: a netns deleted after
