@@ -149,12 +149,17 @@ static void index_unique_replace_remove(struct kunit *test)
  * with the lock dropped between the unlink and the link puts it in two.
  */
 #define REINSERT_THREADS 4
-#define REINSERT_ROUNDS 20000
+/*
+ * Long enough that the threads overlap even when the host runs the
+ * vCPUs in turns: rounds alone finished before the other CPU started.
+ */
+#define REINSERT_SECONDS 3
 
 struct reinsert_ctx {
 	struct wg_index_hashtable *table;
 	struct wg_index_entry *entry;
 	struct completion start;
+	unsigned long deadline;
 	atomic_t running;
 	struct completion done;
 };
@@ -165,7 +170,7 @@ static int reinsert_thread(void *arg)
 	unsigned int i;
 
 	wait_for_completion(&ctx->start);
-	for (i = 0; i < REINSERT_ROUNDS; i++) {
+	for (i = 0; time_before(jiffies, ctx->deadline); i++) {
 		wg_index_hashtable_insert(ctx->table, ctx->entry);
 		if (!(i % 256))
 			cond_resched();
@@ -214,6 +219,7 @@ static void index_concurrent_reinsert(struct kunit *test)
 		kthread_bind(task, i % num_online_cpus());
 		wake_up_process(task);
 	}
+	ctx->deadline = jiffies + REINSERT_SECONDS * HZ;
 	complete_all(&ctx->start);
 	wait_for_completion(&ctx->done);
 
