@@ -142,16 +142,13 @@ static void index_unique_replace_remove(struct kunit *test)
 }
 
 /*
- * Several threads, one per CPU, move the same entry at once, as an
- * initiation and a response of one peer may. Afterwards every chain must
- * be whole (each node's pprev points at the link that reaches it) and
- * the entry must be in exactly one bucket, under its own index. Moving it
- * with the lock dropped between the unlink and the link puts it in two.
- */
-#define REINSERT_THREADS 4
-/*
- * Long enough that the threads overlap even when the host runs the
- * vCPUs in turns: rounds alone finished before the other CPU started.
+ * Two threads, on two CPUs, move the same entry at the same moment, as an
+ * initiation and a response of one peer may: a barrier lines them up
+ * before every move, so both ask for the table lock together, round after
+ * round. Afterwards every chain must be whole (each node's pprev points
+ * at the link that reaches it) and the entry must be in exactly one
+ * bucket, its own. Moving it with the lock dropped between the unlink and
+ * the link puts it in two buckets.
  */
 #define REINSERT_SECONDS 3
 
@@ -160,21 +157,33 @@ struct reinsert_ctx {
 	struct wg_index_entry *entry;
 	struct completion start;
 	unsigned long deadline;
+	atomic_t arrived;
+	bool stop;
 	atomic_t running;
 	struct completion done;
+	unsigned int rounds;
 };
 
 static int reinsert_thread(void *arg)
 {
 	struct reinsert_ctx *ctx = arg;
-	unsigned int i;
+	unsigned int round;
 
 	wait_for_completion(&ctx->start);
-	for (i = 0; time_before(jiffies, ctx->deadline); i++) {
+	for (round = 1; ; round++) {
+		/* Both threads arrive before either moves the entry. */
+		atomic_inc(&ctx->arrived);
+		while (atomic_read(&ctx->arrived) < 2 * round) {
+			if (READ_ONCE(ctx->stop))
+				goto out;
+			cpu_relax();
+		}
 		wg_index_hashtable_insert(ctx->table, ctx->entry);
-		if (!(i % 256))
-			cond_resched();
+		if (time_after(jiffies, ctx->deadline))
+			WRITE_ONCE(ctx->stop, true);
 	}
+out:
+	WRITE_ONCE(ctx->rounds, round);
 	if (atomic_dec_and_test(&ctx->running))
 		complete(&ctx->done);
 	return 0;
@@ -190,6 +199,8 @@ static void index_concurrent_reinsert(struct kunit *test)
 	struct hlist_node *node;
 	const unsigned int n_others = 256;
 
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
 	table = wg_index_hashtable_alloc();
 	KUNIT_ASSERT_NOT_NULL(test, table);
 	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
@@ -211,12 +222,12 @@ static void index_concurrent_reinsert(struct kunit *test)
 	ctx->entry = entry;
 	init_completion(&ctx->start);
 	init_completion(&ctx->done);
-	atomic_set(&ctx->running, REINSERT_THREADS);
-	for (i = 0; i < REINSERT_THREADS; i++) {
+	atomic_set(&ctx->running, 2);
+	for (i = 0; i < 2; i++) {
 		task = kthread_create(reinsert_thread, ctx, "wg-reinsert/%u",
 				      i);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
-		kthread_bind(task, i % num_online_cpus());
+		kthread_bind(task, cpumask_nth(i, cpu_online_mask));
 		wake_up_process(task);
 	}
 	ctx->deadline = jiffies + REINSERT_SECONDS * HZ;
@@ -244,6 +255,7 @@ static void index_concurrent_reinsert(struct kunit *test)
 		if (node)
 			broken++;
 	}
+	kunit_info(test, "%u rounds side by side", ctx->rounds);
 	KUNIT_EXPECT_EQ(test, found, 1U);
 	KUNIT_EXPECT_EQ(test, broken, 0U);
 

@@ -109,7 +109,7 @@ debug() {
 	make -C "$src" -s KCONFIG_ALLCONFIG="$here/debug.config" allnoconfig >&2
 	# allnoconfig silently drops what it cannot satisfy: make sure the checkers are on.
 	for opt in KASAN PROVE_LOCKING DEBUG_ATOMIC_SLEEP DEBUG_KMEMLEAK KUNIT WIREGUARD VETH \
-		INOTIFY_USER SOFTLOCKUP_DETECTOR NF_CONNTRACK_PROCFS; do
+		INOTIFY_USER SOFTLOCKUP_DETECTOR NF_CONNTRACK_PROCFS ACPI; do
 		grep -Eq "^CONFIG_$opt=(y|m)" "$src/.config" || die "debug config lost CONFIG_$opt"
 	done
 	make -C "$src" -s -j"$jobs" bzImage modules >&2
