@@ -15,6 +15,7 @@
 #include <crypto/blake2s.h>
 #include <linux/netdevice.h>
 #include <linux/timer.h>
+#include <linux/workqueue.h>
 #include <net/rtnetlink.h>
 #include <net/udp_tunnel.h>
 
@@ -49,6 +50,15 @@ static inline void wg_compat_set_lltx(struct net_device *dev)
  */
 #ifndef timer_container_of
 #define timer_container_of(var, timer, field) from_timer(var, timer, field)
+#endif
+
+/*
+ * A workqueue now says it is bound to CPUs with WQ_PERCPU, and one that
+ * says neither WQ_PERCPU nor WQ_UNBOUND is warned about. Before, saying
+ * neither was how to ask for a bound one.
+ */
+#ifndef WG_HAVE_WQ_PERCPU
+#define WQ_PERCPU 0
 #endif
 
 /*
