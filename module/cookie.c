@@ -13,6 +13,7 @@
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 
+#include "compat.h"
 #include "cookie.h"
 
 static const u8 mac1_label[8] = "mac1----";
@@ -34,7 +35,7 @@ static bool older_than(u64 birthdate_ns, unsigned int seconds)
 static void labelled_key(u8 out[WG_KEY_LEN], const u8 label[8],
 			 const u8 public_key[WG_KEY_LEN])
 {
-	struct blake2s_state state;
+	struct blake2s_ctx state;
 
 	blake2s_init(&state, WG_KEY_LEN);
 	blake2s_update(&state, label, 8);
@@ -53,15 +54,15 @@ static struct wg_msg_macs *macs_of(const void *msg, size_t len)
 static void compute_mac1(u8 out[WG_COOKIE_LEN], const void *msg, size_t len,
 			 const u8 key[WG_KEY_LEN])
 {
-	blake2s(out, msg, key, WG_COOKIE_LEN,
-		len - sizeof(struct wg_msg_macs), WG_KEY_LEN);
+	blake2s(key, WG_KEY_LEN, msg, len - sizeof(struct wg_msg_macs), out,
+		WG_COOKIE_LEN);
 }
 
 static void compute_mac2(u8 out[WG_COOKIE_LEN], const void *msg, size_t len,
 			 const u8 cookie[WG_COOKIE_LEN])
 {
-	blake2s(out, msg, cookie, WG_COOKIE_LEN,
-		len - sizeof_field(struct wg_msg_macs, mac2), WG_COOKIE_LEN);
+	blake2s(cookie, WG_COOKIE_LEN, msg,
+		len - sizeof_field(struct wg_msg_macs, mac2), out, WG_COOKIE_LEN);
 }
 
 /* Room for a header, a sender index and the macs. */
@@ -114,7 +115,7 @@ static void make_cookie(u8 out[WG_COOKIE_LEN],
 			struct wg_cookie_checker *checker,
 			const struct wg_cookie_source *src)
 {
-	struct blake2s_state state;
+	struct blake2s_ctx state;
 
 	down_read(&checker->lock);
 	if (older_than(checker->secret_birthdate, COOKIE_SECRET_MAX_AGE)) {

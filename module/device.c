@@ -199,14 +199,14 @@ static void wg_setup(struct net_device *dev)
 	wg->dev = dev;
 }
 
-static int wg_newlink(struct net *src_net, struct net_device *dev,
-		      struct nlattr *tb[], struct nlattr *data[],
+static int wg_newlink(struct net_device *dev,
+		      struct rtnl_newlink_params *params,
 		      struct netlink_ext_ack *extack)
 {
 	struct wg_device *wg = netdev_priv(dev);
 	int ret = -ENOMEM;
 
-	wg->creating_net = src_net;
+	wg->creating_net = params->src_net;
 	mutex_init(&wg->device_update_lock);
 	INIT_LIST_HEAD(&wg->peer_list);
 	wg->device_update_gen = 1;
@@ -243,6 +243,9 @@ err:
 	return ret;
 }
 
+/* Older kernels call newlink() with other arguments: see compat.h. */
+WG_NEWLINK_ADAPTER(wg_newlink)
+
 static void wg_dellink(struct net_device *dev, struct list_head *head)
 {
 	struct wg_device *wg = netdev_priv(dev);
@@ -259,7 +262,7 @@ static struct rtnl_link_ops link_ops __read_mostly = {
 	.kind = KBUILD_MODNAME,
 	.priv_size = sizeof(struct wg_device),
 	.setup = wg_setup,
-	.newlink = wg_newlink,
+	.newlink = wg_newlink_op(wg_newlink),
 	.dellink = wg_dellink,
 };
 

@@ -20,6 +20,7 @@
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 
+#include "compat.h"
 #include "noise.h"
 
 static_assert((int)WG_KEY_LEN == (int)CURVE25519_KEY_SIZE);
@@ -57,7 +58,7 @@ bool wg_noise_birthdate_expired(u64 birthdate_ns, unsigned int seconds)
 static void hash2(u8 out[WG_HASH_LEN], const u8 *a, size_t a_len,
 		  const u8 *b, size_t b_len)
 {
-	struct blake2s_state state;
+	struct blake2s_ctx state;
 
 	blake2s_init(&state, WG_HASH_LEN);
 	blake2s_update(&state, a, a_len);
@@ -113,8 +114,8 @@ static void kdf(u8 *out1, u8 *out2, u8 *out3, const u8 *in, size_t in_len,
 /* ck = HASH(construction); h = HASH(HASH(ck || identifier) || responder). */
 static void initial_chaining_key(u8 ck[WG_HASH_LEN])
 {
-	blake2s(ck, construction, NULL, WG_HASH_LEN, sizeof(construction) - 1,
-		0);
+	blake2s(NULL, 0, construction, sizeof(construction) - 1, ck,
+		WG_HASH_LEN);
 }
 
 static void initial_hash(u8 h[WG_HASH_LEN], const u8 ck[WG_HASH_LEN])

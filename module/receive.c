@@ -17,6 +17,7 @@
 #include <net/inet_ecn.h>
 #include <net/ip_tunnels.h>
 
+#include "compat.h"
 #include "device.h"
 #include "peer.h"
 #include "queueing.h"
@@ -564,8 +565,8 @@ int wg_packet_paths_init(struct wg_device *wg)
 		return -ENOMEM;
 	/* Bound, as are the crypt workers: a kick names the CPU. */
 	wg->handshake_rx_wq = alloc_workqueue("wg-hs-%s",
-					      WQ_CPU_INTENSIVE | WQ_FREEZABLE,
-					      0, wg->dev->name);
+					      WQ_PERCPU | WQ_CPU_INTENSIVE |
+					      WQ_FREEZABLE, 0, wg->dev->name);
 	if (!wg->handshake_rx_wq)
 		goto err_handshake;
 	atomic_set(&wg->handshake_queue_len, 0);
@@ -576,8 +577,8 @@ int wg_packet_paths_init(struct wg_device *wg)
 		goto err_handshake_rx_wq;
 	ret = -ENOMEM;
 	wg->crypt_wq = alloc_workqueue("wg-crypt-%s",
-				       WQ_CPU_INTENSIVE | WQ_MEM_RECLAIM, 0,
-				       wg->dev->name);
+				       WQ_PERCPU | WQ_CPU_INTENSIVE |
+				       WQ_MEM_RECLAIM, 0, wg->dev->name);
 	if (!wg->crypt_wq)
 		goto err_handshake_queue;
 	ret = wg_crypt_queue_init(&wg->encrypt_queue, wg->crypt_wq,

@@ -23,7 +23,6 @@
 #include <net/icmp.h>
 #include <net/inet_ecn.h>
 #include <net/ip_tunnels.h>
-#include <net/ipv6_stubs.h>
 #include <net/route.h>
 #include <net/udp_tunnel.h>
 
@@ -104,7 +103,7 @@ static int send4(struct wg_device *wg, struct sk_buff *skb,
 	skb->ignore_df = 1;
 	udp_tunnel_xmit_skb(rt, sk, skb, fl.saddr, fl.daddr, ds,
 			    ip4_dst_hoplimit(&rt->dst), 0, fl.fl4_sport,
-			    fl.fl4_dport, crosses_netns(wg, sk), false);
+			    fl.fl4_dport, crosses_netns(wg, sk), false, 0);
 	rcu_read_unlock_bh();
 	return 0;
 err:
@@ -145,8 +144,7 @@ static int send6(struct wg_device *wg, struct sk_buff *skb,
 			forget_src(route);
 			fl.saddr = in6addr_any;
 		}
-		dst = ipv6_stub->ipv6_dst_lookup_flow(sock_net(sk), sk, &fl,
-						      NULL);
+		dst = ip6_dst_lookup_flow(sock_net(sk), sk, &fl, NULL);
 		if (IS_ERR(dst)) {
 			ret = PTR_ERR(dst);
 			goto err;
@@ -162,7 +160,7 @@ static int send6(struct wg_device *wg, struct sk_buff *skb,
 	skb->ignore_df = 1;
 	udp_tunnel6_xmit_skb(dst, sk, skb, skb->dev, &fl.saddr, &fl.daddr, ds,
 			     ip6_dst_hoplimit(dst), 0, fl.fl6_sport,
-			     fl.fl6_dport, false);
+			     fl.fl6_dport, false, 0);
 	rcu_read_unlock_bh();
 	return 0;
 err:

@@ -17,6 +17,7 @@
 #include <net/sock.h>
 #include <net/udp_tunnel.h>
 
+#include "compat.h"
 #include "device.h"
 #include "queueing.h"
 #include "socket.h"
@@ -63,7 +64,7 @@ static int create_socket(struct wg_device *wg, int family, u16 port,
 	if (ret < 0)
 		return ret;
 	WRITE_ONCE(sock->sk->sk_mark, wg->fwmark);
-	setup_udp_tunnel_sock(wg->creating_net, sock, &tunnel);
+	setup_udp_tunnel_sock(wg->creating_net, sock->sk, &tunnel);
 	*skp = sock->sk;
 	return 0;
 }
@@ -72,7 +73,7 @@ static void release_socket(struct sock *sk)
 {
 	if (!sk)
 		return;
-	udp_tunnel_sock_release(sk->sk_socket);
+	udp_tunnel_sock_release(sk);
 }
 
 /*

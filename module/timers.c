@@ -13,6 +13,7 @@
 #include <linux/random.h>
 #include <linux/timekeeping.h>
 
+#include "compat.h"
 #include "device.h"
 #include "peer.h"
 #include "queueing.h"
@@ -35,12 +36,12 @@ static void arm(struct wg_peer *peer, struct timer_list *timer,
 
 static void retransmit_handshake_expired(struct timer_list *timer)
 {
-	struct wg_peer *peer = from_timer(peer, timer,
-					  timer_retransmit_handshake);
+	struct wg_peer *peer = timer_container_of(peer, timer,
+						  timer_retransmit_handshake);
 
 	if (peer->timer_handshake_attempts > MAX_TIMER_HANDSHAKES) {
 		/* Give up: nothing waiting may go out on a stale session. */
-		del_timer(&peer->timer_send_keepalive);
+		timer_delete(&peer->timer_send_keepalive);
 		wg_packet_purge_staged_packets(peer);
 		if (!timer_pending(&peer->timer_zero_key_material))
 			arm(peer, &peer->timer_zero_key_material,
@@ -55,7 +56,8 @@ static void retransmit_handshake_expired(struct timer_list *timer)
 
 static void send_keepalive_expired(struct timer_list *timer)
 {
-	struct wg_peer *peer = from_timer(peer, timer, timer_send_keepalive);
+	struct wg_peer *peer = timer_container_of(peer, timer,
+						  timer_send_keepalive);
 
 	wg_packet_send_keepalive(peer);
 	if (peer->timer_need_another_keepalive) {
@@ -67,7 +69,8 @@ static void send_keepalive_expired(struct timer_list *timer)
 
 static void new_handshake_expired(struct timer_list *timer)
 {
-	struct wg_peer *peer = from_timer(peer, timer, timer_new_handshake);
+	struct wg_peer *peer = timer_container_of(peer, timer,
+						  timer_new_handshake);
 
 	/* We sent and heard nothing back: maybe the path moved. */
 	wg_peer_clear_src(peer);
@@ -76,8 +79,8 @@ static void new_handshake_expired(struct timer_list *timer)
 
 static void zero_key_material_expired(struct timer_list *timer)
 {
-	struct wg_peer *peer = from_timer(peer, timer,
-					  timer_zero_key_material);
+	struct wg_peer *peer = timer_container_of(peer, timer,
+						  timer_zero_key_material);
 
 	/* The handshake state sleeps on its lock: clear it from a worker. */
 	rcu_read_lock_bh();
@@ -92,8 +95,8 @@ static void zero_key_material_expired(struct timer_list *timer)
 
 static void persistent_keepalive_expired(struct timer_list *timer)
 {
-	struct wg_peer *peer = from_timer(peer, timer,
-					  timer_persistent_keepalive);
+	struct wg_peer *peer = timer_container_of(peer, timer,
+						  timer_persistent_keepalive);
 
 	if (likely(READ_ONCE(peer->persistent_keepalive_interval)))
 		wg_packet_send_keepalive(peer);
@@ -117,11 +120,11 @@ void wg_timers_init(struct wg_peer *peer)
 /* Wait for running callbacks; the caller made sure nothing re-arms. */
 void wg_timers_stop(struct wg_peer *peer)
 {
-	del_timer_sync(&peer->timer_retransmit_handshake);
-	del_timer_sync(&peer->timer_send_keepalive);
-	del_timer_sync(&peer->timer_new_handshake);
-	del_timer_sync(&peer->timer_zero_key_material);
-	del_timer_sync(&peer->timer_persistent_keepalive);
+	timer_delete_sync(&peer->timer_retransmit_handshake);
+	timer_delete_sync(&peer->timer_send_keepalive);
+	timer_delete_sync(&peer->timer_new_handshake);
+	timer_delete_sync(&peer->timer_zero_key_material);
+	timer_delete_sync(&peer->timer_persistent_keepalive);
 }
 
 /* We sent data: expect an answer before a new handshake is due. */
@@ -145,12 +148,12 @@ void wg_timers_data_received(struct wg_peer *peer)
 
 void wg_timers_any_authenticated_packet_sent(struct wg_peer *peer)
 {
-	del_timer(&peer->timer_send_keepalive);
+	timer_delete(&peer->timer_send_keepalive);
 }
 
 void wg_timers_any_authenticated_packet_received(struct wg_peer *peer)
 {
-	del_timer(&peer->timer_new_handshake);
+	timer_delete(&peer->timer_new_handshake);
 }
 
 /* Sent or received: the persistent keepalive counts from here. */
@@ -174,7 +177,7 @@ void wg_timers_handshake_complete(struct wg_peer *peer)
 {
 	struct timespec64 now;
 
-	del_timer(&peer->timer_retransmit_handshake);
+	timer_delete(&peer->timer_retransmit_handshake);
 	peer->timer_handshake_attempts = 0;
 	peer->sent_lastminute_handshake = false;
 	ktime_get_real_ts64(&now);

@@ -171,13 +171,13 @@ static void noise_initial_values(struct kunit *test)
 	u8 both[WG_HASH_LEN + sizeof(id) - 1];
 
 	initial_chaining_key(ck);
-	blake2s(expect, (const u8 *)name, NULL, WG_HASH_LEN, strlen(name), 0);
+	blake2s(NULL, 0, (const u8 *)name, strlen(name), expect, WG_HASH_LEN);
 	KUNIT_EXPECT_EQ(test, memcmp(ck, expect, WG_HASH_LEN), 0);
 
 	initial_hash(h, ck);
 	memcpy(both, expect, WG_HASH_LEN);
 	memcpy(both + WG_HASH_LEN, id, strlen(id));
-	blake2s(expect, both, NULL, WG_HASH_LEN, sizeof(both), 0);
+	blake2s(NULL, 0, both, sizeof(both), expect, WG_HASH_LEN);
 	KUNIT_EXPECT_EQ(test, memcmp(h, expect, WG_HASH_LEN), 0);
 }
 

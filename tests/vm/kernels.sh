@@ -3,11 +3,19 @@
 #
 # Resolve, fetch and build the kernels the tests run on.
 #
-#   kernels.sh resolve 6.1|6.12   print the ABI of Debian's newest kernel of that series
+#   kernels.sh resolve SERIES     print the ABI of Debian's newest kernel of that series
 #   kernels.sh fetch ABI          unpack its image and modules into the cache, install headers
 #   kernels.sh debug              build (once) the debug kernel from linux-source-6.1
-#   kernels.sh info NAME          print "ABI VMLINUZ MODROOT KDIR" for 6.1, 6.12 or debug
+#   kernels.sh info NAME          print "ABI VMLINUZ MODROOT KDIR WHERE" for a series or debug
+#   kernels.sh sidroot ABI        print the sid chroot that has the headers of ABI
+#   kernels.sh sidrun ABI DIR CMD...  run CMD in that chroot, with DIR at its own path
 #   kernels.sh deps               install what the harness needs on the host
+#
+# SERIES 6.1 and 6.12 are bookworm's (the host's); any other (7.2) is Debian
+# unstable's. Unstable's headers and kbuild binaries need its own gcc and
+# glibc, so modules for its kernels are built in a sid chroot (WHERE is
+# "sid"; "host" for the others), and its packages are looked up and fetched
+# with a private apt configuration: the host's apt stays on bookworm.
 #
 # Nothing is installed into /boot: images and modules live under $WG_CACHE.
 set -euo pipefail
@@ -46,7 +54,11 @@ resolve() {
 	case "$series" in
 	6.1) pattern='^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' ;;
 	6.12) pattern='^linux-image-6\.12\.[0-9]+\+deb[0-9]+-amd64-unsigned$' ;;
-	*) die "unknown series $series" ;;
+	*)
+		echo "$series" | grep -Eqx '[0-9]+\.[0-9]+' || die "unknown series $series"
+		resolve_sid "$series"
+		return
+		;;
 	esac
 	apt_ready
 	for pkg in $(apt-cache pkgnames linux-image-"$series" | grep -E "$pattern" | sort -rV); do
@@ -76,12 +88,189 @@ fetch() {
 	fi
 }
 
+# Where the host gets Debian from: unstable comes from the same mirror.
+host_mirror() {
+	local codename mirror
+	codename=$(sed -n "s/^VERSION_CODENAME=//p" /etc/os-release)
+	apt_ready
+	# shellcheck disable=SC2016
+	mirror=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE) $(COMPONENT)' |
+		awk -v s="$codename" '$2 == s && $3 == "main" { print $1; exit }')
+	[ -n "$mirror" ] || die "cannot tell which mirror the host uses for $codename"
+	echo "$mirror"
+}
+
+# apt-get or apt-cache on Debian unstable's metadata, with a configuration
+# of our own under $WG_CACHE/sid/apt; its lists are updated once a day.
+sid_apt() {
+	local d="$WG_CACHE/sid/apt" mirror
+	if [ ! -e "$d/apt.conf" ]; then
+		mirror=$(host_mirror)
+		mkdir -p "$d"/{etc/sources.list.d,etc/preferences.d,state/lists/partial,cache/archives/partial}
+		: >"$d/state/status"
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror sid main" \
+			>"$d/etc/sources.list"
+		cat >"$d/apt.conf.tmp" <<-EOF
+			Dir::Etc::SourceList "$d/etc/sources.list";
+			Dir::Etc::SourceParts "$d/etc/sources.list.d";
+			Dir::Etc::Preferences "$d/etc/preferences";
+			Dir::Etc::PreferencesParts "$d/etc/preferences.d";
+			Dir::State "$d/state";
+			Dir::State::status "$d/state/status";
+			Dir::Cache "$d/cache";
+			APT::Sandbox::User "root";
+		EOF
+		mv "$d/apt.conf.tmp" "$d/apt.conf"
+	fi
+	if [ ! -e "$d/updated" ] || [ -n "$(find "$d/updated" -mmin +1440)" ]; then
+		APT_CONFIG=$d/apt.conf apt-get update -qq >&2 || die "apt-get update (sid) failed"
+		touch "$d/updated"
+	fi
+	APT_CONFIG=$d/apt.conf "$@"
+}
+
+# Unstable's kernel image is split: linux-image-ABI is a meta package; the
+# vmlinuz is in linux-binary-ABI, the modules in linux-modules-ABI, and
+# modules.builtin and modules.order in linux-base-ABI.
+resolve_sid() {
+	local series=$1 pattern abi
+	pattern="^linux-image-${series//./\\.}\.[0-9]+\+deb[0-9]+-amd64\$"
+	for pkg in $(sid_apt apt-cache pkgnames "linux-image-$series" | grep -E "$pattern" | sort -rV); do
+		abi=${pkg#linux-image-}
+		if sid_apt apt-cache show "linux-headers-$abi" "linux-binary-$abi" \
+			"linux-modules-$abi" "linux-base-$abi" >/dev/null 2>&1; then
+			echo "$abi"
+			return 0
+		fi
+	done
+	die "no kernel of series $series found in Debian unstable's apt metadata"
+}
+
+fetch_sid() {
+	local abi=$1
+	local dir="$WG_CACHE/kernels/$abi" deb start=$SECONDS
+	[ -e "$dir/.done" ] && return 0
+	log "fetching Debian unstable's $abi"
+	rm -rf "$dir"
+	mkdir -p "$dir/root"
+	(cd "$dir" && sid_apt apt-get download -qq "linux-binary-$abi" "linux-modules-$abi" \
+		"linux-base-$abi" >&2) || die "cannot download the packages of $abi"
+	for deb in "$dir"/*.deb; do
+		dpkg-deb -x "$deb" "$dir/root"
+	done
+	rm -f "$dir"/*.deb
+	touch "$dir/.done"
+	log "fetched $abi in $((SECONDS - start))s"
+}
+
+# What a sid user building modules has. A change here, or a new ABI, makes
+# a new chroot.
+sid_packages="gcc make libc6-dev bc bison flex libelf-dev libssl-dev kmod dkms"
+
+# A chroot of Debian unstable with the headers of ABI. Made once with
+# debootstrap and cached as a tarball; sidrun mounts an unpacked copy of
+# the tarball, named by the same key, under an overlay, so the copy stays
+# as it was made.
+sidroot() {
+	local abi=$1 key dir tarball tmp start=$SECONDS
+	key=$(echo "minbase $sid_packages linux-headers-$abi" | sha256sum | cut -c1-12)
+	dir="$WG_CACHE/sid/root-$key"
+	tarball="$WG_CACHE/sid/chroot-$key.tar.zst"
+	if [ ! -e "$dir/.done" ]; then
+		mkdir -p "$WG_CACHE/sid"
+		tmp=$(mktemp -d "$WG_CACHE/sid/tmp.XXXXXX")
+		chmod 755 "$tmp"
+		if [ -e "$tarball" ]; then
+			tar -C "$tmp" --zstd -xf "$tarball" || { rm -rf "$tmp"; die "cannot unpack $tarball"; }
+			log "unpacked the sid chroot in $((SECONDS - start))s"
+		else
+			log "making a sid chroot for $abi (first run only)"
+			sid_make "$tmp" "$abi" || { rm -rf "$tmp"; die "cannot make the sid chroot"; }
+			# Packed beside it, then renamed: a half-written tarball is never used.
+			if ! { tar -C "$tmp" --zstd -cf "$tmp.tar.zst" . && mv "$tmp.tar.zst" "$tarball"; }; then
+				rm -rf "$tmp" "$tmp.tar.zst"
+				die "cannot pack the sid chroot"
+			fi
+			log "made the sid chroot in $((SECONDS - start))s: $tarball"
+		fi
+		touch "$tmp/.done"
+		rm -rf "$dir"
+		# Another run may have made it meanwhile: then its copy stays.
+		mv -T "$tmp" "$dir" 2>/dev/null || rm -rf "$tmp"
+	fi
+	echo "$dir"
+}
+
+# sid_make DIR ABI: debootstrap sid into DIR, with the build tools and the
+# headers of ABI.
+sid_make() {
+	local root=$1 abi=$2 mirror
+	mirror=$(host_mirror)
+	if ! debootstrap --variant=minbase sid "$root" "$mirror" >&2; then
+		tail -20 "$root/debootstrap/debootstrap.log" >&2
+		return 1
+	fi
+	# The host's apt settings for reaching the mirror hold in the chroot too:
+	# its proxy, and whether a Release file may be past its Valid-Until date
+	# (a mirror that serves a snapshot).
+	apt-config dump | grep -E '^Acquire::(Check-Valid-Until|Check-Date|https?::Proxy) ' \
+		>"$root/etc/apt/apt.conf.d/99wg-oot-host" || true
+	cp -L /etc/resolv.conf "$root/etc/resolv.conf"
+	in_chroot "$root" "" sh -c "apt-get update -qq &&
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends $sid_packages linux-headers-$abi &&
+		apt-get clean" >&2 || return 1
+	rm -f "$root/etc/resolv.conf"
+	[ -d "$root/usr/src/linux-headers-$abi" ] || { log "the sid chroot has no headers for $abi"; return 1; }
+}
+
+# in_chroot ROOT DIR CMD...: CMD as root in ROOT, with /proc, /dev and DIR
+# (unless empty) at its own path. The mounts are made in a mount namespace
+# of their own and go away with it.
+in_chroot() {
+	# shellcheck disable=SC2016
+	unshare --mount --propagation private bash -euc '
+		root=$1 dir=$2
+		shift 2
+		mount -t proc proc "$root/proc"
+		mount --bind /dev "$root/dev"
+		if [ -n "$dir" ]; then
+			mkdir -p "$root$dir"
+			mount --bind "$dir" "$root$dir"
+		fi
+		exec chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 \
+			PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
+	' in_chroot "$@"
+}
+
+# sidrun ABI DIR CMD...: CMD in the sid chroot of ABI, over an overlay that
+# is thrown away afterwards: only what it writes under DIR stays.
+sidrun() {
+	local abi=$1 dir=$2 root scratch rc=0
+	shift 2
+	root=$(sidroot "$abi")
+	dir=$(cd "$dir" && pwd)
+	scratch=$(mktemp -d "${TMPDIR:-/tmp}/wg-oot-sid.XXXXXX")
+	mkdir -p "$scratch"/{upper,work,root}
+	# shellcheck disable=SC2016
+	unshare --mount --propagation private bash -euc '
+		lower=$1 scratch=$2
+		shift 2
+		mount -t overlay overlay \
+			-o "lowerdir=$lower,upperdir=$scratch/upper,workdir=$scratch/work" "$scratch/root"
+		"$@"
+	' sidrun "$root" "$scratch" bash "$here/kernels.sh" in_chroot "$scratch/root" "$dir" "$@" ||
+		rc=$?
+	rm -rf "$scratch"
+	return $rc
+}
+
 # Everything the harness, the demo and the benchmarks use on the host.
 deps() {
 	apt_install qemu-system-x86 busybox-static wireguard-tools wireguard-go iperf3 ncat \
 		iptables iproute2 iputils-ping kmod cpio dkms build-essential bc flex bison \
 		libelf-dev libssl-dev libmnl-dev libsodium-dev pkg-config sparse rsync xz-utils \
-		linux-source-6.1 psmisc
+		linux-source-6.1 psmisc debootstrap zstd
 }
 
 srcver() {
@@ -127,22 +316,29 @@ info() {
 		fetch "$abi"
 		root="$WG_CACHE/kernels/$abi/root"
 		kdir="/usr/src/linux-headers-$abi"
-		echo "$abi $root/boot/vmlinuz-$abi $root $kdir"
+		echo "$abi $root/boot/vmlinuz-$abi $root $kdir host"
 		;;
 	debug)
 		debug
 		root="$(debug_dir)/root"
 		kdir="$(debug_dir)/linux-source-6.1"
 		abi=$(ls "$root/lib/modules")
-		echo "$abi $root/boot/vmlinuz-debug $root $kdir"
+		echo "$abi $root/boot/vmlinuz-debug $root $kdir host"
 		;;
-	*) die "unknown kernel $name" ;;
+	*)
+		abi=$(resolve "$name")
+		fetch_sid "$abi"
+		sidroot "$abi" >/dev/null
+		# Merged /usr: MODROOT is usr, which holds lib/modules/ABI.
+		root="$WG_CACHE/kernels/$abi/root/usr"
+		echo "$abi $root/lib/modules/$abi/vmlinuz $root /usr/src/linux-headers-$abi sid"
+		;;
 	esac
 }
 
 cmd=${1:-}
 shift || true
 case "$cmd" in
-resolve | fetch | debug | info | apt_install | deps) "$cmd" "$@" ;;
-*) die "usage: $0 resolve|fetch|debug|info|apt_install|deps ..." ;;
+resolve | fetch | debug | info | sidroot | sidrun | in_chroot | apt_install | deps) "$cmd" "$@" ;;
+*) die "usage: $0 resolve|fetch|debug|info|sidroot|sidrun|apt_install|deps ..." ;;
 esac
