@@ -50,6 +50,7 @@ trap 'cleanup; rm -rf "$work"' EXIT
 cp -r "$src" "$work/src"
 for series in $sid_series; do
 	abi=$(bash "$top/tests/vm/kernels.sh" resolve "$series")
+	start=$SECONDS
 	# shellcheck disable=SC2016
 	bash "$top/tests/vm/kernels.sh" sidrun "$abi" "$work" bash -euc '
 		name=$1 ver=$2 abi=$3 work=$4
@@ -66,5 +67,5 @@ for series in $sid_series; do
 		! ls "/lib/modules/$abi/updates/dkms/wireguard.ko"* 2>/dev/null ||
 			{ echo "FAIL: dkms remove left the module installed"; exit 1; }
 	' sid "$name" "$ver" "$abi" "$work" || { echo "FAIL: dkms in the sid chroot for $abi"; exit 1; }
-	echo "sid chroot: dkms add/build/install/remove for $abi: ok"
+	echo "sid chroot: dkms add/build/install/remove for $abi: ok ($((SECONDS - start))s)"
 done
