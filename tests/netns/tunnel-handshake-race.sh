@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# kernel 6.1: skip the race is for KASAN: it runs on the debug kernel, and on 7.2 for the stock build
+# kernel 6.12: skip the race is for KASAN: it runs on the debug kernel, and on 7.2 for the stock build
 #
 # Both ends initiate at the same moment, over and over (90 s; 150 s on the
 # debug kernel), while each removes and re-adds the other. Every round

@@ -1,6 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # debug-kernel: skip compares wgctl's output on live tunnels; the tunnel tests cover the kernel side
+# kernel 6.1: skip wgctl's output against wg's runs on 6.12 only, to keep CI inside its time: userspace, the same on every kernel
+# kernel 7.2: skip wgctl's output against wg's runs on 6.12 only, to keep CI inside its time: userspace, the same on every kernel
 #
 # wgctl on live tunnels: a hub (ns1) and two spokes (ns2, ns3). The pretty
 # view with handshakes, transfer and keepalive, peers sorted by latest
