@@ -80,9 +80,14 @@ static int wg_stop(struct net_device *dev)
 	struct wg_peer *peer;
 
 	mutex_lock(&wg->device_update_lock);
-	/* Not running any more, so nothing re-arms the timers. */
-	list_for_each_entry(peer, &wg->peer_list, peer_list)
+	/*
+	 * Not running any more, so nothing re-arms the timers. Routes and
+	 * source addresses are looked up afresh when it comes up again.
+	 */
+	list_for_each_entry(peer, &wg->peer_list, peer_list) {
 		wg_peer_stop(peer);
+		wg_peer_clear_src(peer);
+	}
 	wg_socket_close(wg);
 	netif_carrier_off(dev);
 	mutex_unlock(&wg->device_update_lock);

@@ -17,6 +17,7 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/scatterlist.h>
+#include <linux/security.h>
 #include <linux/timekeeping.h>
 #include <linux/udp.h>
 #include <net/dst_metadata.h>
@@ -36,148 +37,180 @@
 /* Scatterlist entries we are willing to put on the stack for one packet. */
 #define WG_MAX_SG (MAX_SKB_FRAGS + 8)
 
-/* Where to send, with the route cache of the peer if there is one. */
-struct wg_route {
-	struct wg_endpoint endpoint;
-	struct dst_cache *cache;
-	struct wg_peer *peer;	/* NULL for replies to strangers */
-};
-
-static void forget_src(struct wg_route *route)
-{
-	if (route->peer)
-		wg_peer_clear_src(route->peer);
-	memset(&route->endpoint.src6, 0, sizeof(route->endpoint.src6));
-	route->endpoint.src_if4 = 0;
-}
-
 static bool crosses_netns(struct wg_device *wg, struct sock *sk)
 {
 	return !net_eq(sock_net(sk), dev_net(wg->dev));
 }
 
-static int send4(struct wg_device *wg, struct sk_buff *skb,
-		 struct wg_route *route, u8 ds)
-{
-	struct wg_endpoint *ep = &route->endpoint;
-	struct flowi4 fl = {
-		.saddr = ep->src4.s_addr,
-		.daddr = ep->addr4.sin_addr.s_addr,
-		.fl4_dport = ep->addr4.sin_port,
-		.flowi4_mark = wg->fwmark,
-		.flowi4_proto = IPPROTO_UDP,
-	};
-	struct rtable *rt = NULL;
-	struct sock *sk;
-	int ret = 0;
+/* Where to send. */
+struct wg_route {
+	struct wg_endpoint endpoint;	/* what the packet goes out with */
+	struct wg_peer *peer;		/* NULL for replies to strangers */
+};
 
-	rcu_read_lock_bh();
-	sk = rcu_dereference_bh(wg->sock4);
-	if (unlikely(!sk)) {
-		ret = -ENONET;
-		goto err;
-	}
-	fl.fl4_sport = inet_sk(sk)->inet_sport;
-	if (route->cache)
-		rt = dst_cache_get_ip4(route->cache, &fl.saddr);
-	if (!rt) {
-		rt = ip_route_output_flow(sock_net(sk), &fl, sk);
-		if (IS_ERR(rt) && fl.saddr) {
-			/* That address is gone from this host: let it pick. */
-			forget_src(route);
-			fl.saddr = 0;
-			rt = ip_route_output_flow(sock_net(sk), &fl, sk);
-		}
-		if (IS_ERR(rt)) {
-			ret = PTR_ERR(rt);
-			goto err;
-		}
-		if (unlikely(rt->dst.dev == wg->dev)) {
-			/* Our own packets would come back to us: a loop. */
+static void fill_flow4(struct flowi4 *fl, struct wg_device *wg,
+		       struct sock *sk, const struct wg_endpoint *ep)
+{
+	memset(fl, 0, sizeof(*fl));
+	fl->saddr = ep->src4.s_addr;
+	fl->daddr = ep->addr4.sin_addr.s_addr;
+	fl->fl4_sport = inet_sk(sk)->inet_sport;
+	fl->fl4_dport = ep->addr4.sin_port;
+	fl->flowi4_mark = READ_ONCE(wg->fwmark);
+	fl->flowi4_proto = IPPROTO_UDP;
+	/* As for any socket's flow: the LSM labels it before routing. */
+	security_sk_classify_flow(sk, flowi4_to_flowi_common(fl));
+}
+
+/*
+ * Route @ep afresh. The source it was last reached at is kept while it is
+ * still ours and the route still leaves by the interface it arrived on;
+ * otherwise (the address went, or a better route or another policy now
+ * sends the packet out elsewhere) it is forgotten in @ep and routing picks
+ * the source again, so the source always follows routing. The caller owns
+ * @ep: a copy, or the peer's endpoint under the write lock.
+ */
+static struct rtable *route4(struct wg_device *wg, struct sock *sk,
+			     struct wg_endpoint *ep, __be32 *saddr)
+{
+	struct flowi4 fl;
+	struct rtable *rt;
+
+	fill_flow4(&fl, wg, sk, ep);
+	rt = ip_route_output_flow(sock_net(sk), &fl, sk);
+	if (ep->src4.s_addr &&
+	    (IS_ERR(rt) ||
+	     (ep->src_if4 && rt->dst.dev->ifindex != ep->src_if4))) {
+		if (!IS_ERR(rt))
 			ip_rt_put(rt);
-			ret = -ELOOP;
-			goto err;
-		}
-		if (route->cache)
-			dst_cache_set_ip4(route->cache, &rt->dst, fl.saddr);
+		ep->src4.s_addr = 0;
+		ep->src_if4 = 0;
+		fill_flow4(&fl, wg, sk, ep);
+		rt = ip_route_output_flow(sock_net(sk), &fl, sk);
 	}
-	skb->ignore_df = 1;
-	udp_tunnel_xmit_skb(rt, sk, skb, fl.saddr, fl.daddr, ds,
-			    ip4_dst_hoplimit(&rt->dst), 0, fl.fl4_sport,
-			    fl.fl4_dport, crosses_netns(wg, sk), false);
-	rcu_read_unlock_bh();
-	return 0;
-err:
-	rcu_read_unlock_bh();
-	kfree_skb(skb);
-	return ret;
+	if (!IS_ERR(rt))
+		*saddr = fl.saddr;
+	return rt;
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
-static int send6(struct wg_device *wg, struct sk_buff *skb,
-		 struct wg_route *route, u8 ds)
+static void fill_flow6(struct flowi6 *fl, struct wg_device *wg,
+		       struct sock *sk, const struct wg_endpoint *ep)
 {
-	struct wg_endpoint *ep = &route->endpoint;
-	struct flowi6 fl = {
-		.saddr = ep->src6,
-		.daddr = ep->addr6.sin6_addr,
-		.fl6_dport = ep->addr6.sin6_port,
-		.flowi6_mark = wg->fwmark,
-		.flowi6_oif = ep->addr6.sin6_scope_id,
-		.flowi6_proto = IPPROTO_UDP,
-	};
-	struct dst_entry *dst = NULL;
-	struct sock *sk;
-	int ret = 0;
-
-	rcu_read_lock_bh();
-	sk = rcu_dereference_bh(wg->sock6);
-	if (unlikely(!sk)) {
-		ret = -ENONET;
-		goto err;
-	}
-	fl.fl6_sport = inet_sk(sk)->inet_sport;
-	if (route->cache)
-		dst = dst_cache_get_ip6(route->cache, &fl.saddr);
-	if (!dst) {
-		if (!ipv6_addr_any(&fl.saddr) &&
-		    !ipv6_chk_addr(sock_net(sk), &fl.saddr, NULL, 0)) {
-			forget_src(route);
-			fl.saddr = in6addr_any;
-		}
-		dst = ipv6_stub->ipv6_dst_lookup_flow(sock_net(sk), sk, &fl,
-						      NULL);
-		if (IS_ERR(dst)) {
-			ret = PTR_ERR(dst);
-			goto err;
-		}
-		if (unlikely(dst->dev == wg->dev)) {
-			dst_release(dst);
-			ret = -ELOOP;
-			goto err;
-		}
-		if (route->cache)
-			dst_cache_set_ip6(route->cache, dst, &fl.saddr);
-	}
-	skb->ignore_df = 1;
-	udp_tunnel6_xmit_skb(dst, sk, skb, skb->dev, &fl.saddr, &fl.daddr, ds,
-			     ip6_dst_hoplimit(dst), 0, fl.fl6_sport,
-			     fl.fl6_dport, false);
-	rcu_read_unlock_bh();
-	return 0;
-err:
-	rcu_read_unlock_bh();
-	kfree_skb(skb);
-	return ret;
+	memset(fl, 0, sizeof(*fl));
+	fl->saddr = ep->src6;
+	fl->daddr = ep->addr6.sin6_addr;
+	fl->fl6_sport = inet_sk(sk)->inet_sport;
+	fl->fl6_dport = ep->addr6.sin6_port;
+	fl->flowi6_mark = READ_ONCE(wg->fwmark);
+	fl->flowi6_oif = ep->addr6.sin6_scope_id;
+	fl->flowi6_proto = IPPROTO_UDP;
+	security_sk_classify_flow(sk, flowi6_to_flowi_common(fl));
 }
-#else
-static int send6(struct wg_device *wg, struct sk_buff *skb,
-		 struct wg_route *route, u8 ds)
+
+/* As route4(), for IPv6: a source no longer ours is forgotten. */
+static struct dst_entry *route6(struct wg_device *wg, struct sock *sk,
+				struct wg_endpoint *ep, struct in6_addr *saddr)
 {
-	kfree_skb(skb);
-	return -EAFNOSUPPORT;
+	struct dst_entry *dst;
+	struct flowi6 fl;
+
+	if (!ipv6_addr_any(&ep->src6) &&
+	    !ipv6_chk_addr(sock_net(sk), &ep->src6, NULL, 0))
+		memset(&ep->src6, 0, sizeof(ep->src6));
+	fill_flow6(&fl, wg, sk, ep);
+	dst = ipv6_stub->ipv6_dst_lookup_flow(sock_net(sk), sk, &fl, NULL);
+	if (!IS_ERR(dst))
+		*saddr = fl.saddr;
+	return dst;
 }
 #endif
+
+/*
+ * Route @ep afresh (route4(), route6()): the route, a reference, or an
+ * error; @out gets @ep with the source to send from.
+ */
+static struct dst_entry *lookup_route(struct wg_device *wg, struct sock *sk,
+				      struct wg_endpoint *ep,
+				      struct wg_endpoint *out)
+{
+	struct dst_entry *dst = ERR_PTR(-EAFNOSUPPORT);
+	struct rtable *rt;
+
+	if (out != ep)
+		*out = *ep;
+	if (ep->addr.sa_family == AF_INET) {
+		rt = route4(wg, sk, ep, &out->src4.s_addr);
+		dst = IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	if (ep->addr.sa_family == AF_INET6)
+		dst = route6(wg, sk, ep, &out->src6);
+#endif
+	return dst;
+}
+
+/* The cached route to @ep, a reference, with its source put in @ep. */
+static struct dst_entry *cached_route(struct dst_cache *cache,
+				      struct wg_endpoint *ep)
+{
+	struct rtable *rt;
+
+	if (ep->addr.sa_family == AF_INET) {
+		rt = dst_cache_get_ip4(cache, &ep->src4.s_addr);
+		return rt ? &rt->dst : NULL;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	if (ep->addr.sa_family == AF_INET6)
+		return dst_cache_get_ip6(cache, &ep->src6);
+#endif
+	return NULL;
+}
+
+static void cache_route(struct dst_cache *cache, struct dst_entry *dst,
+			const struct wg_endpoint *ep)
+{
+	if (ep->addr.sa_family == AF_INET)
+		dst_cache_set_ip4(cache, dst, ep->src4.s_addr);
+#if IS_ENABLED(CONFIG_IPV6)
+	if (ep->addr.sa_family == AF_INET6)
+		dst_cache_set_ip6(cache, dst, &ep->src6);
+#endif
+}
+
+/*
+ * The route to @route's peer, a reference, with the peer's endpoint and
+ * the source to send from copied into @route; or an error. Under
+ * rcu_read_lock_bh(), with @sk the socket of the endpoint's family.
+ *
+ * A peer's route cache and its endpoint belong together: the cache is
+ * read under the endpoint's read lock, and filled under its write lock in
+ * the same critical section that reads (and may forget the source of) the
+ * endpoint the route was looked up for. wg_peer_set_endpoint(), roaming
+ * and wg_peer_clear_src() change the endpoint and reset the cache under
+ * the write lock, so a route to an endpoint the peer has left can never
+ * enter the cache after the reset.
+ */
+static struct dst_entry *peer_route(struct wg_device *wg, struct sock *sk,
+				    struct wg_route *route)
+{
+	struct wg_peer *peer = route->peer;
+	struct dst_entry *dst;
+
+	read_lock(&peer->endpoint_lock);
+	route->endpoint = peer->endpoint;
+	dst = cached_route(&peer->endpoint_cache, &route->endpoint);
+	read_unlock(&peer->endpoint_lock);
+	if (dst)
+		return dst;
+
+	write_lock(&peer->endpoint_lock);
+	dst = lookup_route(wg, sk, &peer->endpoint, &route->endpoint);
+	if (!IS_ERR(dst))
+		cache_route(&peer->endpoint_cache, dst, &route->endpoint);
+	write_unlock(&peer->endpoint_lock);
+	return dst;
+}
 
 /*
  * Consumes @skb, whose data is a whole WireGuard message. The tunnel
@@ -186,21 +219,82 @@ static int send6(struct wg_device *wg, struct sk_buff *skb,
 static int send_skb(struct wg_device *wg, struct sk_buff *skb,
 		    struct wg_route *route, u8 ds)
 {
+	sa_family_t family = route->peer ? AF_UNSPEC :
+				route->endpoint.addr.sa_family;
+	struct dst_entry *dst;
+	struct sock *sk;
+	int ret;
+
 	skb->dev = wg->dev;
 	skb_reset_network_header(skb);
 	skb_reset_inner_headers(skb);
-	if (route->endpoint.addr.sa_family == AF_INET)
-		return send4(wg, skb, route, ds);
-	if (route->endpoint.addr.sa_family == AF_INET6)
-		return send6(wg, skb, route, ds);
+
+	rcu_read_lock_bh();
+	if (route->peer) {
+		read_lock(&route->peer->endpoint_lock);
+		family = route->peer->endpoint.addr.sa_family;
+		read_unlock(&route->peer->endpoint_lock);
+	}
+	if (family == AF_INET)
+		sk = rcu_dereference_bh(wg->sock4);
+	else if (family == AF_INET6)
+		sk = rcu_dereference_bh(wg->sock6);
+	else
+		sk = ERR_PTR(-EDESTADDRREQ);
+	if (IS_ERR_OR_NULL(sk)) {
+		ret = sk ? PTR_ERR(sk) : -ENONET;
+		goto err;
+	}
+	if (route->peer)
+		dst = peer_route(wg, sk, route);
+	else
+		dst = lookup_route(wg, sk, &route->endpoint, &route->endpoint);
+	if (IS_ERR(dst)) {
+		ret = PTR_ERR(dst);
+		goto err;
+	}
+	/* Our own packets would come back to us: a loop. */
+	if (unlikely(dst->dev == wg->dev)) {
+		dst_release(dst);
+		ret = -ELOOP;
+		goto err;
+	}
+	/* The endpoint moved to the other family in between: next time. */
+	if (unlikely(route->endpoint.addr.sa_family != family)) {
+		dst_release(dst);
+		ret = -EAGAIN;
+		goto err;
+	}
+
+	skb->ignore_df = 1;
+	if (family == AF_INET)
+		udp_tunnel_xmit_skb((struct rtable *)dst, sk, skb,
+				    route->endpoint.src4.s_addr,
+				    route->endpoint.addr4.sin_addr.s_addr, ds,
+				    ip4_dst_hoplimit(dst), 0,
+				    inet_sk(sk)->inet_sport,
+				    route->endpoint.addr4.sin_port,
+				    crosses_netns(wg, sk), false);
+#if IS_ENABLED(CONFIG_IPV6)
+	else
+		udp_tunnel6_xmit_skb(dst, sk, skb, skb->dev,
+				     &route->endpoint.src6,
+				     &route->endpoint.addr6.sin6_addr, ds,
+				     ip6_dst_hoplimit(dst), 0,
+				     inet_sk(sk)->inet_sport,
+				     route->endpoint.addr6.sin6_port, false);
+#endif
+	rcu_read_unlock_bh();
+	return 0;
+err:
+	rcu_read_unlock_bh();
 	kfree_skb(skb);
-	return -EDESTADDRREQ;
+	return ret;
 }
 
 static void route_to_peer(struct wg_route *route, struct wg_peer *peer)
 {
-	wg_peer_get_endpoint(peer, &route->endpoint);
-	route->cache = &peer->endpoint_cache;
+	memset(&route->endpoint, 0, sizeof(route->endpoint));
 	route->peer = peer;
 }
 
