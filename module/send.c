@@ -37,11 +37,6 @@
 /* Scatterlist entries we are willing to put on the stack for one packet. */
 #define WG_MAX_SG (MAX_SKB_FRAGS + 8)
 
-static bool crosses_netns(struct wg_device *wg, struct sock *sk)
-{
-	return !net_eq(sock_net(sk), dev_net(wg->dev));
-}
-
 /* Where to send. */
 struct wg_route {
 	struct wg_endpoint endpoint;	/* what the packet goes out with */
@@ -213,8 +208,11 @@ static struct dst_entry *peer_route(struct wg_device *wg, struct sock *sk,
 }
 
 /*
- * Consumes @skb, whose data is a whole WireGuard message. The tunnel
- * helpers count it on the device as sent, whole, once it left.
+ * Consumes @skb, whose data is a whole WireGuard message. It leaves as a
+ * packet of its own: nothing of the inner packet it carries (conntrack
+ * entry, mark, priority, timestamp, ...) comes along, and it carries the
+ * device's fwmark, as a handshake does. The tunnel helpers count it on
+ * the device as sent, whole, once it left.
  */
 static int send_skb(struct wg_device *wg, struct sk_buff *skb,
 		    struct wg_route *route, u8 ds)
@@ -225,6 +223,8 @@ static int send_skb(struct wg_device *wg, struct sk_buff *skb,
 	struct sock *sk;
 	int ret;
 
+	wg_fresh_packet(skb);
+	skb->mark = READ_ONCE(wg->fwmark);
 	skb->dev = wg->dev;
 	skb_reset_network_header(skb);
 	skb_reset_inner_headers(skb);
@@ -267,14 +267,18 @@ static int send_skb(struct wg_device *wg, struct sk_buff *skb,
 	}
 
 	skb->ignore_df = 1;
+	/*
+	 * Not scrubbed again on the way (xnet false): the packet is already
+	 * new, and its fwmark is the one set for the socket's netns.
+	 */
 	if (family == AF_INET)
 		udp_tunnel_xmit_skb((struct rtable *)dst, sk, skb,
 				    route->endpoint.src4.s_addr,
 				    route->endpoint.addr4.sin_addr.s_addr, ds,
 				    ip4_dst_hoplimit(dst), 0,
 				    inet_sk(sk)->inet_sport,
-				    route->endpoint.addr4.sin_port,
-				    crosses_netns(wg, sk), false);
+				    route->endpoint.addr4.sin_port, false,
+				    false);
 #if IS_ENABLED(CONFIG_IPV6)
 	else
 		udp_tunnel6_xmit_skb(dst, sk, skb, skb->dev,
