@@ -49,6 +49,7 @@ struct wg_skb_cb {
 	u8 ds;			/* send: outer DS field, the inner ECN encapsulated;
 				 * receive: the outer DS field as it arrived
 				 */
+	u8 depth;		/* send: times already in our encapsulation */
 	bool keepalive;		/* send: nothing inside */
 };
 

@@ -37,6 +37,26 @@
 /* Scatterlist entries we are willing to put on the stack for one packet. */
 #define WG_MAX_SG (MAX_SKB_FRAGS + 8)
 
+/*
+ * How deeply the packet this CPU is sending right now is nested in our own
+ * encapsulation. An outer packet whose route leads back into a wireguard
+ * device (WireGuard inside WireGuard: a peer reached through another peer)
+ * arrives in wg_xmit() synchronously, inside udp_tunnel_xmit_skb(), on
+ * this CPU and with BH disabled, so no other sender runs on the CPU in
+ * between (BH-disabled sections exclude each other per CPU, on PREEMPT_RT
+ * too); wg_xmit() reads the depth here and the packet carries it on
+ * (wg_cb()->depth) through staging and encryption, which are asynchronous
+ * and so invisible to the stack's own xmit recursion limit. A packet
+ * nested WG_MAX_DEPTH times is dropped and counted: a true loop (an
+ * endpoint reachable only through its own tunnel) costs a bounded amount
+ * of work per packet, rather than a pass per 64 bytes the packet can
+ * still grow before it outgrows the MTU. An outer packet that reaches a
+ * device later (through a qdisc, or another netns' backlog) starts from
+ * zero, as with any other pair of tunnels routed into each other.
+ */
+#define WG_MAX_DEPTH XMIT_RECURSION_LIMIT
+static DEFINE_PER_CPU(u8, wg_xmit_depth);
+
 /* Where to send. */
 struct wg_route {
 	struct wg_endpoint endpoint;	/* what the packet goes out with */
@@ -208,19 +228,21 @@ static struct dst_entry *peer_route(struct wg_device *wg, struct sock *sk,
 }
 
 /*
- * Consumes @skb, whose data is a whole WireGuard message. It leaves as a
- * packet of its own: nothing of the inner packet it carries (conntrack
- * entry, mark, priority, timestamp, ...) comes along, and it carries the
- * device's fwmark, as a handshake does. The tunnel helpers count it on
- * the device as sent, whole, once it left.
+ * Consumes @skb, whose data is a whole WireGuard message nested @depth
+ * times in our encapsulation already. It leaves as a packet of its own:
+ * nothing of the inner packet it carries (conntrack entry, mark,
+ * priority, timestamp, ...) comes along, and it carries the device's
+ * fwmark, as a handshake does. The tunnel helpers count it on the
+ * device as sent, whole, once it left.
  */
 static int send_skb(struct wg_device *wg, struct sk_buff *skb,
-		    struct wg_route *route, u8 ds)
+		    struct wg_route *route, u8 ds, u8 depth)
 {
 	sa_family_t family = route->peer ? AF_UNSPEC :
 				route->endpoint.addr.sa_family;
 	struct dst_entry *dst;
 	struct sock *sk;
+	u8 outer_depth;
 	int ret;
 
 	wg_fresh_packet(skb);
@@ -253,12 +275,6 @@ static int send_skb(struct wg_device *wg, struct sk_buff *skb,
 		ret = PTR_ERR(dst);
 		goto err;
 	}
-	/* Our own packets would come back to us: a loop. */
-	if (unlikely(dst->dev == wg->dev)) {
-		dst_release(dst);
-		ret = -ELOOP;
-		goto err;
-	}
 	/* The endpoint moved to the other family in between: next time. */
 	if (unlikely(route->endpoint.addr.sa_family != family)) {
 		dst_release(dst);
@@ -271,6 +287,8 @@ static int send_skb(struct wg_device *wg, struct sk_buff *skb,
 	 * Not scrubbed again on the way (xnet false): the packet is already
 	 * new, and its fwmark is the one set for the socket's netns.
 	 */
+	outer_depth = this_cpu_read(wg_xmit_depth);
+	this_cpu_write(wg_xmit_depth, depth + 1);
 	if (family == AF_INET)
 		udp_tunnel_xmit_skb((struct rtable *)dst, sk, skb,
 				    route->endpoint.src4.s_addr,
@@ -288,6 +306,7 @@ static int send_skb(struct wg_device *wg, struct sk_buff *skb,
 				     inet_sk(sk)->inet_sport,
 				     route->endpoint.addr6.sin6_port, false);
 #endif
+	this_cpu_write(wg_xmit_depth, outer_depth);
 	rcu_read_unlock_bh();
 	return 0;
 err:
@@ -315,7 +334,7 @@ static void send_buffer_to_peer(struct wg_peer *peer, const void *buf,
 	skb_reserve(skb, WG_DATA_HEADROOM + LL_MAX_HEADER);
 	skb_put_data(skb, buf, len);
 	route_to_peer(&route, peer);
-	if (!send_skb(peer->device, skb, &route, 0))
+	if (!send_skb(peer->device, skb, &route, 0, 0))
 		atomic64_add(len, &peer->tx_bytes);
 }
 
@@ -458,7 +477,7 @@ void wg_packet_send_cookie_reply(struct wg_device *wg, struct sk_buff *in_skb)
 		return;
 	skb_reserve(skb, WG_DATA_HEADROOM + LL_MAX_HEADER);
 	skb_put_data(skb, &reply, sizeof(reply));
-	send_skb(wg, skb, &route, 0);
+	send_skb(wg, skb, &route, 0, 0);
 }
 
 /* Zero-padded to a multiple of 16, but never past the MTU. */
@@ -559,7 +578,7 @@ void wg_packet_send_ready(struct wg_peer *peer)
 				data_sent = true;
 			len = skb->len;
 			if (likely(!send_skb(peer->device, skb, &route,
-					     wg_cb(skb)->ds)))
+					     wg_cb(skb)->ds, wg_cb(skb)->depth)))
 				atomic64_add(len, &peer->tx_bytes);
 			else
 				DEV_STATS_INC(dev, tx_errors);
@@ -678,6 +697,7 @@ void wg_packet_send_keepalive(struct wg_peer *peer)
 		skb_reserve(skb, WG_DATA_HEADROOM + LL_MAX_HEADER);
 		wg_cb(skb)->mtu = 0;
 		wg_cb(skb)->ds = 0;
+		wg_cb(skb)->depth = 0;
 		wg_cb(skb)->keepalive = true;
 		skb_queue_tail(&peer->staged_packet_queue, skb);
 	}
@@ -711,7 +731,7 @@ static void no_route(struct sk_buff *skb, __be16 proto)
 
 /* Prepare each segment of @skb and stage it on @peer. */
 static int stage(struct wg_peer *peer, struct sk_buff *skb,
-		 struct net_device *dev)
+		 struct net_device *dev, u8 depth)
 {
 	unsigned int dev_mtu = READ_ONCE(dev->mtu);
 	struct sk_buff_head packets;
@@ -742,6 +762,7 @@ static int stage(struct wg_peer *peer, struct sk_buff *skb,
 		}
 		wg_cb(skb)->ds = ip_tunnel_ecn_encap(0, ip_hdr(skb), skb);
 		wg_cb(skb)->keepalive = false;
+		wg_cb(skb)->depth = depth;
 		__skb_queue_tail(&packets, skb);
 	}
 	restage(peer, &packets);
@@ -754,7 +775,16 @@ netdev_tx_t wg_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct wg_peer *peer;
 	sa_family_t family;
 	__be16 proto;
+	u8 depth;
 
+	/* Our own outer packet, routed back into a device: see send_skb(). */
+	depth = this_cpu_read(wg_xmit_depth);
+	if (unlikely(depth >= WG_MAX_DEPTH)) {
+		net_dbg_ratelimited("%s: packet nested %u times, a routing loop?\n",
+				    dev->name, depth);
+		DEV_STATS_INC(dev, tx_errors);
+		goto drop;
+	}
 	proto = inner_protocol(skb);
 	if (unlikely(!proto)) {
 		DEV_STATS_INC(dev, tx_errors);
@@ -776,7 +806,7 @@ netdev_tx_t wg_xmit(struct sk_buff *skb, struct net_device *dev)
 		wg_peer_put(peer);
 		goto drop;
 	}
-	if (unlikely(stage(peer, skb, dev) < 0)) {
+	if (unlikely(stage(peer, skb, dev, depth) < 0)) {
 		DEV_STATS_INC(dev, tx_errors);
 		wg_peer_put(peer);
 		goto drop;
