@@ -83,12 +83,15 @@ static int wg_stop(struct net_device *dev)
 	/*
 	 * No socket, no new handshake messages; those queued are dropped
 	 * before the keys go, or one could install a session afterwards.
-	 * Not running any more, so nothing re-arms the timers.
+	 * Not running any more, so nothing re-arms the timers. Routes and
+	 * source addresses are looked up afresh when it comes up again.
 	 */
 	wg_socket_close(wg);
 	wg_packet_paths_uninit(wg);
-	list_for_each_entry(peer, &wg->peer_list, peer_list)
+	list_for_each_entry(peer, &wg->peer_list, peer_list) {
 		wg_peer_stop(peer);
+		wg_peer_clear_src(peer);
+	}
 	netif_carrier_off(dev);
 	mutex_unlock(&wg->device_update_lock);
 	return 0;

@@ -451,6 +451,20 @@ out:
 	return ret;
 }
 
+/*
+ * The port or the fwmark changed: both are part of every peer's flow, so
+ * each peer's cached route and source address go, and the next packet is
+ * routed afresh.
+ */
+static void forget_sources(struct wg_device *wg)
+{
+	struct wg_peer *peer;
+
+	lockdep_assert_held(&wg->device_update_lock);
+	list_for_each_entry(peer, &wg->peer_list, peer_list)
+		wg_peer_clear_src(peer);
+}
+
 static int set_port(struct wg_device *wg, u16 port)
 {
 	u16 old = wg->incoming_port;
@@ -461,10 +475,12 @@ static int set_port(struct wg_device *wg, u16 port)
 	    (port && port == wg->bound_port))
 		return 0;
 	ret = wg_socket_rebind(wg, port);
-	if (ret < 0)
+	if (ret < 0) {
 		wg->incoming_port = old;
-	/* Hook: forget the peers' cached source addresses. */
-	return ret;
+		return ret;
+	}
+	forget_sources(wg);
+	return 0;
 }
 
 static int set_allowedip(struct wg_device *wg, struct wg_peer *peer,
@@ -625,8 +641,11 @@ static int set_device(struct sk_buff *skb, struct genl_info *info,
 
 	wg_device_config_changed(wg);
 
-	if (attrs[WGDEVICE_A_FWMARK])
+	if (attrs[WGDEVICE_A_FWMARK] &&
+	    nla_get_u32(attrs[WGDEVICE_A_FWMARK]) != wg->fwmark) {
 		wg_socket_set_mark(wg, nla_get_u32(attrs[WGDEVICE_A_FWMARK]));
+		forget_sources(wg);
+	}
 	if (attrs[WGDEVICE_A_LISTEN_PORT]) {
 		ret = set_port(wg, nla_get_u16(attrs[WGDEVICE_A_LISTEN_PORT]));
 		if (ret < 0)

@@ -14,6 +14,7 @@
 #ifndef _WG_QUEUEING_H
 #define _WG_QUEUEING_H
 
+#include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/ptr_ring.h>
 #include <linux/workqueue.h>
@@ -48,14 +49,30 @@ struct wg_skb_cb {
 	u8 ds;			/* send: outer DS field, the inner ECN encapsulated;
 				 * receive: the outer DS field as it arrived
 				 */
+	u8 depth;		/* send: times already in our encapsulation */
 	bool keepalive;		/* send: nothing inside */
-	bool xnet;		/* receive: the socket's netns is not the device's */
 };
 
 static inline struct wg_skb_cb *wg_cb(struct sk_buff *skb)
 {
 	BUILD_BUG_ON(sizeof(struct wg_skb_cb) > sizeof(skb->cb));
 	return (struct wg_skb_cb *)skb->cb;
+}
+
+/*
+ * Make @skb a new packet that keeps only its data: what crosses the tunnel
+ * (an inner packet going out sealed, or coming out opened) takes nothing
+ * of the packet it was with it: no conntrack entry, mark, priority,
+ * timestamp, route, extensions, hash, VLAN tag or tc redirect state.
+ */
+static inline void wg_fresh_packet(struct sk_buff *skb)
+{
+	skb_scrub_packet(skb, true);
+	skb->priority = 0;
+	skb->queue_mapping = 0;
+	skb_clear_hash(skb);
+	__vlan_hwaccel_clear_tag(skb);
+	skb_reset_redirect(skb);
 }
 
 /*

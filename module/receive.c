@@ -310,7 +310,7 @@ static bool open_data(struct sk_buff *skb, struct noise_keypair *keypair,
 
 /* Hand an authenticated inner packet of @peer to the stack. */
 static void deliver(struct wg_device *wg, struct wg_peer *peer,
-		    struct sk_buff *skb, u8 outer_ds, bool xnet)
+		    struct sk_buff *skb, u8 outer_ds)
 {
 	struct net_device *dev = wg->dev;
 	struct wg_peer *owner;
@@ -344,7 +344,8 @@ static void deliver(struct wg_device *wg, struct wg_peer *peer,
 		goto drop;
 	}
 
-	skb_scrub_packet(skb, xnet);
+	/* A new packet: nothing of the outer one (its mark, say) carries on. */
+	wg_fresh_packet(skb);
 	skb->dev = dev;
 	skb->pkt_type = PACKET_HOST;
 	skb_reset_mac_header(skb);
@@ -422,7 +423,7 @@ void wg_packet_receive_ready(struct wg_peer *peer)
 				continue;
 			}
 			data_received = true;
-			deliver(wg, peer, skb, wg_cb(skb)->ds, wg_cb(skb)->xnet);
+			deliver(wg, peer, skb, wg_cb(skb)->ds);
 		}
 		if (authenticated) {
 			wg_timers_any_authenticated_packet_received(peer);
@@ -494,7 +495,6 @@ static void receive_data(struct wg_device *wg, struct sock *sk,
 	wg_cb(skb)->nonce = counter;
 	wg_cb(skb)->wire_len = skb->len;
 	wg_cb(skb)->ds = outer_dsfield(skb);
-	wg_cb(skb)->xnet = !net_eq(sock_net(sk), dev_net(dev));
 	/* The route it came by is not needed, and may not outlive RCU. */
 	skb_dst_drop(skb);
 

@@ -17,6 +17,7 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/scatterlist.h>
+#include <linux/security.h>
 #include <linux/timekeeping.h>
 #include <linux/udp.h>
 #include <net/dst_metadata.h>
@@ -35,170 +36,287 @@
 /* Scatterlist entries we are willing to put on the stack for one packet. */
 #define WG_MAX_SG (MAX_SKB_FRAGS + 8)
 
-/* Where to send, with the route cache of the peer if there is one. */
+/*
+ * How deeply the packet this CPU is sending right now is nested in our own
+ * encapsulation. An outer packet whose route leads back into a wireguard
+ * device (WireGuard inside WireGuard: a peer reached through another peer)
+ * arrives in wg_xmit() synchronously, inside udp_tunnel_xmit_skb(), on
+ * this CPU and with BH disabled, so no other sender runs on the CPU in
+ * between (BH-disabled sections exclude each other per CPU, on PREEMPT_RT
+ * too); wg_xmit() reads the depth here and the packet carries it on
+ * (wg_cb()->depth) through staging and encryption, which are asynchronous
+ * and so invisible to the stack's own xmit recursion limit. A packet
+ * nested WG_MAX_DEPTH times is dropped and counted: a true loop (an
+ * endpoint reachable only through its own tunnel) costs a bounded amount
+ * of work per packet, rather than a pass per 64 bytes the packet can
+ * still grow before it outgrows the MTU. An outer packet that reaches a
+ * device later (through a qdisc, or another netns' backlog) starts from
+ * zero, as with any other pair of tunnels routed into each other.
+ */
+#define WG_MAX_DEPTH XMIT_RECURSION_LIMIT
+static DEFINE_PER_CPU(u8, wg_xmit_depth);
+
+/* Where to send. */
 struct wg_route {
-	struct wg_endpoint endpoint;
-	struct dst_cache *cache;
-	struct wg_peer *peer;	/* NULL for replies to strangers */
+	struct wg_endpoint endpoint;	/* what the packet goes out with */
+	struct wg_peer *peer;		/* NULL for replies to strangers */
 };
 
-static void forget_src(struct wg_route *route)
+static void fill_flow4(struct flowi4 *fl, struct wg_device *wg,
+		       struct sock *sk, const struct wg_endpoint *ep)
 {
-	if (route->peer)
-		wg_peer_clear_src(route->peer);
-	memset(&route->endpoint.src6, 0, sizeof(route->endpoint.src6));
-	route->endpoint.src_if4 = 0;
+	memset(fl, 0, sizeof(*fl));
+	fl->saddr = ep->src4.s_addr;
+	fl->daddr = ep->addr4.sin_addr.s_addr;
+	fl->fl4_sport = inet_sk(sk)->inet_sport;
+	fl->fl4_dport = ep->addr4.sin_port;
+	fl->flowi4_mark = READ_ONCE(wg->fwmark);
+	fl->flowi4_proto = IPPROTO_UDP;
+	/* As for any socket's flow: the LSM labels it before routing. */
+	security_sk_classify_flow(sk, flowi4_to_flowi_common(fl));
 }
 
-static bool crosses_netns(struct wg_device *wg, struct sock *sk)
+/*
+ * Route @ep afresh. The source it was last reached at is kept while it is
+ * still ours and the route still leaves by the interface it arrived on;
+ * otherwise (the address went, or a better route or another policy now
+ * sends the packet out elsewhere) it is forgotten in @ep and routing picks
+ * the source again, so the source always follows routing. The caller owns
+ * @ep: a copy, or the peer's endpoint under the write lock.
+ */
+static struct rtable *route4(struct wg_device *wg, struct sock *sk,
+			     struct wg_endpoint *ep, __be32 *saddr)
 {
-	return !net_eq(sock_net(sk), dev_net(wg->dev));
-}
+	struct flowi4 fl;
+	struct rtable *rt;
 
-static int send4(struct wg_device *wg, struct sk_buff *skb,
-		 struct wg_route *route, u8 ds)
-{
-	struct wg_endpoint *ep = &route->endpoint;
-	struct flowi4 fl = {
-		.saddr = ep->src4.s_addr,
-		.daddr = ep->addr4.sin_addr.s_addr,
-		.fl4_dport = ep->addr4.sin_port,
-		.flowi4_mark = wg->fwmark,
-		.flowi4_proto = IPPROTO_UDP,
-	};
-	struct rtable *rt = NULL;
-	struct sock *sk;
-	int ret = 0;
-
-	rcu_read_lock_bh();
-	sk = rcu_dereference_bh(wg->sock4);
-	if (unlikely(!sk)) {
-		ret = -ENONET;
-		goto err;
-	}
-	fl.fl4_sport = inet_sk(sk)->inet_sport;
-	if (route->cache)
-		rt = dst_cache_get_ip4(route->cache, &fl.saddr);
-	if (!rt) {
-		rt = ip_route_output_flow(sock_net(sk), &fl, sk);
-		if (IS_ERR(rt) && fl.saddr) {
-			/* That address is gone from this host: let it pick. */
-			forget_src(route);
-			fl.saddr = 0;
-			rt = ip_route_output_flow(sock_net(sk), &fl, sk);
-		}
-		if (IS_ERR(rt)) {
-			ret = PTR_ERR(rt);
-			goto err;
-		}
-		if (unlikely(rt->dst.dev == wg->dev)) {
-			/* Our own packets would come back to us: a loop. */
+	fill_flow4(&fl, wg, sk, ep);
+	rt = ip_route_output_flow(sock_net(sk), &fl, sk);
+	if (ep->src4.s_addr &&
+	    (IS_ERR(rt) ||
+	     (ep->src_if4 && rt->dst.dev->ifindex != ep->src_if4))) {
+		if (!IS_ERR(rt))
 			ip_rt_put(rt);
-			ret = -ELOOP;
-			goto err;
-		}
-		if (route->cache)
-			dst_cache_set_ip4(route->cache, &rt->dst, fl.saddr);
+		ep->src4.s_addr = 0;
+		ep->src_if4 = 0;
+		fill_flow4(&fl, wg, sk, ep);
+		rt = ip_route_output_flow(sock_net(sk), &fl, sk);
 	}
-	skb->ignore_df = 1;
-	udp_tunnel_xmit_skb(rt, sk, skb, fl.saddr, fl.daddr, ds,
-			    ip4_dst_hoplimit(&rt->dst), 0, fl.fl4_sport,
-			    fl.fl4_dport, crosses_netns(wg, sk), false, 0);
-	rcu_read_unlock_bh();
-	return 0;
-err:
-	rcu_read_unlock_bh();
-	kfree_skb(skb);
-	return ret;
+	if (!IS_ERR(rt))
+		*saddr = fl.saddr;
+	return rt;
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
-static int send6(struct wg_device *wg, struct sk_buff *skb,
-		 struct wg_route *route, u8 ds)
+static void fill_flow6(struct flowi6 *fl, struct wg_device *wg,
+		       struct sock *sk, const struct wg_endpoint *ep)
 {
-	struct wg_endpoint *ep = &route->endpoint;
-	struct flowi6 fl = {
-		.saddr = ep->src6,
-		.daddr = ep->addr6.sin6_addr,
-		.fl6_dport = ep->addr6.sin6_port,
-		.flowi6_mark = wg->fwmark,
-		.flowi6_oif = ep->addr6.sin6_scope_id,
-		.flowi6_proto = IPPROTO_UDP,
-	};
-	struct dst_entry *dst = NULL;
-	struct sock *sk;
-	int ret = 0;
-
-	rcu_read_lock_bh();
-	sk = rcu_dereference_bh(wg->sock6);
-	if (unlikely(!sk)) {
-		ret = -ENONET;
-		goto err;
-	}
-	fl.fl6_sport = inet_sk(sk)->inet_sport;
-	if (route->cache)
-		dst = dst_cache_get_ip6(route->cache, &fl.saddr);
-	if (!dst) {
-		if (!ipv6_addr_any(&fl.saddr) &&
-		    !ipv6_chk_addr(sock_net(sk), &fl.saddr, NULL, 0)) {
-			forget_src(route);
-			fl.saddr = in6addr_any;
-		}
-		dst = ip6_dst_lookup_flow(sock_net(sk), sk, &fl, NULL);
-		if (IS_ERR(dst)) {
-			ret = PTR_ERR(dst);
-			goto err;
-		}
-		if (unlikely(dst->dev == wg->dev)) {
-			dst_release(dst);
-			ret = -ELOOP;
-			goto err;
-		}
-		if (route->cache)
-			dst_cache_set_ip6(route->cache, dst, &fl.saddr);
-	}
-	skb->ignore_df = 1;
-	udp_tunnel6_xmit_skb(dst, sk, skb, skb->dev, &fl.saddr, &fl.daddr, ds,
-			     ip6_dst_hoplimit(dst), 0, fl.fl6_sport,
-			     fl.fl6_dport, false, 0);
-	rcu_read_unlock_bh();
-	return 0;
-err:
-	rcu_read_unlock_bh();
-	kfree_skb(skb);
-	return ret;
+	memset(fl, 0, sizeof(*fl));
+	fl->saddr = ep->src6;
+	fl->daddr = ep->addr6.sin6_addr;
+	fl->fl6_sport = inet_sk(sk)->inet_sport;
+	fl->fl6_dport = ep->addr6.sin6_port;
+	fl->flowi6_mark = READ_ONCE(wg->fwmark);
+	fl->flowi6_oif = ep->addr6.sin6_scope_id;
+	fl->flowi6_proto = IPPROTO_UDP;
+	security_sk_classify_flow(sk, flowi6_to_flowi_common(fl));
 }
-#else
-static int send6(struct wg_device *wg, struct sk_buff *skb,
-		 struct wg_route *route, u8 ds)
+
+/* As route4(), for IPv6: a source no longer ours is forgotten. */
+static struct dst_entry *route6(struct wg_device *wg, struct sock *sk,
+				struct wg_endpoint *ep, struct in6_addr *saddr)
 {
-	kfree_skb(skb);
-	return -EAFNOSUPPORT;
+	struct dst_entry *dst;
+	struct flowi6 fl;
+
+	if (!ipv6_addr_any(&ep->src6) &&
+	    !ipv6_chk_addr(sock_net(sk), &ep->src6, NULL, 0))
+		memset(&ep->src6, 0, sizeof(ep->src6));
+	fill_flow6(&fl, wg, sk, ep);
+	dst = ip6_dst_lookup_flow(sock_net(sk), sk, &fl, NULL);
+	if (!IS_ERR(dst))
+		*saddr = fl.saddr;
+	return dst;
 }
 #endif
 
 /*
- * Consumes @skb, whose data is a whole WireGuard message. The tunnel
- * helpers count it on the device as sent, whole, once it left.
+ * Route @ep afresh (route4(), route6()): the route, a reference, or an
+ * error; @out gets @ep with the source to send from.
+ */
+static struct dst_entry *lookup_route(struct wg_device *wg, struct sock *sk,
+				      struct wg_endpoint *ep,
+				      struct wg_endpoint *out)
+{
+	struct dst_entry *dst = ERR_PTR(-EAFNOSUPPORT);
+	struct rtable *rt;
+
+	if (out != ep)
+		*out = *ep;
+	if (ep->addr.sa_family == AF_INET) {
+		rt = route4(wg, sk, ep, &out->src4.s_addr);
+		dst = IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	if (ep->addr.sa_family == AF_INET6)
+		dst = route6(wg, sk, ep, &out->src6);
+#endif
+	return dst;
+}
+
+/* The cached route to @ep, a reference, with its source put in @ep. */
+static struct dst_entry *cached_route(struct dst_cache *cache,
+				      struct wg_endpoint *ep)
+{
+	struct rtable *rt;
+
+	if (ep->addr.sa_family == AF_INET) {
+		rt = dst_cache_get_ip4(cache, &ep->src4.s_addr);
+		return rt ? &rt->dst : NULL;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	if (ep->addr.sa_family == AF_INET6)
+		return dst_cache_get_ip6(cache, &ep->src6);
+#endif
+	return NULL;
+}
+
+static void cache_route(struct dst_cache *cache, struct dst_entry *dst,
+			const struct wg_endpoint *ep)
+{
+	if (ep->addr.sa_family == AF_INET)
+		dst_cache_set_ip4(cache, dst, ep->src4.s_addr);
+#if IS_ENABLED(CONFIG_IPV6)
+	if (ep->addr.sa_family == AF_INET6)
+		dst_cache_set_ip6(cache, dst, &ep->src6);
+#endif
+}
+
+/*
+ * The route to @route's peer, a reference, with the peer's endpoint and
+ * the source to send from copied into @route; or an error. Under
+ * rcu_read_lock_bh(), with @sk the socket of the endpoint's family.
+ *
+ * A peer's route cache and its endpoint belong together: the cache is
+ * read under the endpoint's read lock, and filled under its write lock in
+ * the same critical section that reads (and may forget the source of) the
+ * endpoint the route was looked up for. wg_peer_set_endpoint(), roaming
+ * and wg_peer_clear_src() change the endpoint and reset the cache under
+ * the write lock, so a route to an endpoint the peer has left can never
+ * enter the cache after the reset.
+ */
+static struct dst_entry *peer_route(struct wg_device *wg, struct sock *sk,
+				    struct wg_route *route)
+{
+	struct wg_peer *peer = route->peer;
+	struct dst_entry *dst;
+
+	read_lock(&peer->endpoint_lock);
+	route->endpoint = peer->endpoint;
+	dst = cached_route(&peer->endpoint_cache, &route->endpoint);
+	read_unlock(&peer->endpoint_lock);
+	if (dst)
+		return dst;
+
+	write_lock(&peer->endpoint_lock);
+	dst = lookup_route(wg, sk, &peer->endpoint, &route->endpoint);
+	if (!IS_ERR(dst))
+		cache_route(&peer->endpoint_cache, dst, &route->endpoint);
+	write_unlock(&peer->endpoint_lock);
+	return dst;
+}
+
+/*
+ * Consumes @skb, whose data is a whole WireGuard message nested @depth
+ * times in our encapsulation already. It leaves as a packet of its own:
+ * nothing of the inner packet it carries (conntrack entry, mark,
+ * priority, timestamp, ...) comes along, and it carries the device's
+ * fwmark, as a handshake does. The tunnel helpers count it on the
+ * device as sent, whole, once it left.
  */
 static int send_skb(struct wg_device *wg, struct sk_buff *skb,
-		    struct wg_route *route, u8 ds)
+		    struct wg_route *route, u8 ds, u8 depth)
 {
+	sa_family_t family = route->peer ? AF_UNSPEC :
+				route->endpoint.addr.sa_family;
+	struct dst_entry *dst;
+	struct sock *sk;
+	u8 outer_depth;
+	int ret;
+
+	wg_fresh_packet(skb);
+	skb->mark = READ_ONCE(wg->fwmark);
 	skb->dev = wg->dev;
 	skb_reset_network_header(skb);
 	skb_reset_inner_headers(skb);
-	if (route->endpoint.addr.sa_family == AF_INET)
-		return send4(wg, skb, route, ds);
-	if (route->endpoint.addr.sa_family == AF_INET6)
-		return send6(wg, skb, route, ds);
+
+	rcu_read_lock_bh();
+	if (route->peer) {
+		read_lock(&route->peer->endpoint_lock);
+		family = route->peer->endpoint.addr.sa_family;
+		read_unlock(&route->peer->endpoint_lock);
+	}
+	if (family == AF_INET)
+		sk = rcu_dereference_bh(wg->sock4);
+	else if (family == AF_INET6)
+		sk = rcu_dereference_bh(wg->sock6);
+	else
+		sk = ERR_PTR(-EDESTADDRREQ);
+	if (IS_ERR_OR_NULL(sk)) {
+		ret = sk ? PTR_ERR(sk) : -ENONET;
+		goto err;
+	}
+	if (route->peer)
+		dst = peer_route(wg, sk, route);
+	else
+		dst = lookup_route(wg, sk, &route->endpoint, &route->endpoint);
+	if (IS_ERR(dst)) {
+		ret = PTR_ERR(dst);
+		goto err;
+	}
+	/* The endpoint moved to the other family in between: next time. */
+	if (unlikely(route->endpoint.addr.sa_family != family)) {
+		dst_release(dst);
+		ret = -EAGAIN;
+		goto err;
+	}
+
+	skb->ignore_df = 1;
+	/*
+	 * Not scrubbed again on the way (xnet false): the packet is already
+	 * new, and its fwmark is the one set for the socket's netns.
+	 */
+	outer_depth = this_cpu_read(wg_xmit_depth);
+	this_cpu_write(wg_xmit_depth, depth + 1);
+	if (family == AF_INET)
+		udp_tunnel_xmit_skb((struct rtable *)dst, sk, skb,
+				    route->endpoint.src4.s_addr,
+				    route->endpoint.addr4.sin_addr.s_addr, ds,
+				    ip4_dst_hoplimit(dst), 0,
+				    inet_sk(sk)->inet_sport,
+				    route->endpoint.addr4.sin_port, false,
+				    false, 0);
+#if IS_ENABLED(CONFIG_IPV6)
+	else
+		udp_tunnel6_xmit_skb(dst, sk, skb, skb->dev,
+				     &route->endpoint.src6,
+				     &route->endpoint.addr6.sin6_addr, ds,
+				     ip6_dst_hoplimit(dst), 0,
+				     inet_sk(sk)->inet_sport,
+				     route->endpoint.addr6.sin6_port, false, 0);
+#endif
+	this_cpu_write(wg_xmit_depth, outer_depth);
+	rcu_read_unlock_bh();
+	return 0;
+err:
+	rcu_read_unlock_bh();
 	kfree_skb(skb);
-	return -EDESTADDRREQ;
+	return ret;
 }
 
 static void route_to_peer(struct wg_route *route, struct wg_peer *peer)
 {
-	wg_peer_get_endpoint(peer, &route->endpoint);
-	route->cache = &peer->endpoint_cache;
+	memset(&route->endpoint, 0, sizeof(route->endpoint));
 	route->peer = peer;
 }
 
@@ -215,7 +333,7 @@ static void send_buffer_to_peer(struct wg_peer *peer, const void *buf,
 	skb_reserve(skb, WG_DATA_HEADROOM + LL_MAX_HEADER);
 	skb_put_data(skb, buf, len);
 	route_to_peer(&route, peer);
-	if (!send_skb(peer->device, skb, &route, 0))
+	if (!send_skb(peer->device, skb, &route, 0, 0))
 		atomic64_add(len, &peer->tx_bytes);
 }
 
@@ -345,7 +463,7 @@ void wg_packet_send_cookie_reply(struct wg_device *wg, struct sk_buff *in_skb)
 		return;
 	skb_reserve(skb, WG_DATA_HEADROOM + LL_MAX_HEADER);
 	skb_put_data(skb, &reply, sizeof(reply));
-	send_skb(wg, skb, &route, 0);
+	send_skb(wg, skb, &route, 0, 0);
 }
 
 /* Zero-padded to a multiple of 16, but never past the MTU. */
@@ -448,7 +566,7 @@ void wg_packet_send_ready(struct wg_peer *peer)
 				data_sent = true;
 			len = skb->len;
 			if (likely(!send_skb(peer->device, skb, &route,
-					     wg_cb(skb)->ds)))
+					     wg_cb(skb)->ds, wg_cb(skb)->depth)))
 				atomic64_add(len, &peer->tx_bytes);
 			else
 				DEV_STATS_INC(dev, tx_errors);
@@ -580,6 +698,7 @@ void wg_packet_send_keepalive(struct wg_peer *peer)
 		skb_reserve(skb, WG_DATA_HEADROOM + LL_MAX_HEADER);
 		wg_cb(skb)->mtu = 0;
 		wg_cb(skb)->ds = 0;
+		wg_cb(skb)->depth = 0;
 		wg_cb(skb)->keepalive = true;
 		skb_queue_tail(&peer->staged_packet_queue, skb);
 	}
@@ -613,7 +732,7 @@ static void no_route(struct sk_buff *skb, __be16 proto)
 
 /* Prepare each segment of @skb and stage it on @peer. */
 static int stage(struct wg_peer *peer, struct sk_buff *skb,
-		 struct net_device *dev)
+		 struct net_device *dev, u8 depth)
 {
 	unsigned int dev_mtu = READ_ONCE(dev->mtu);
 	struct sk_buff_head packets;
@@ -644,6 +763,7 @@ static int stage(struct wg_peer *peer, struct sk_buff *skb,
 		}
 		wg_cb(skb)->ds = ip_tunnel_ecn_encap(0, ip_hdr(skb), skb);
 		wg_cb(skb)->keepalive = false;
+		wg_cb(skb)->depth = depth;
 		__skb_queue_tail(&packets, skb);
 	}
 	restage(peer, &packets);
@@ -656,7 +776,16 @@ netdev_tx_t wg_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct wg_peer *peer;
 	sa_family_t family;
 	__be16 proto;
+	u8 depth;
 
+	/* Our own outer packet, routed back into a device: see send_skb(). */
+	depth = this_cpu_read(wg_xmit_depth);
+	if (unlikely(depth >= WG_MAX_DEPTH)) {
+		net_dbg_ratelimited("%s: packet nested %u times, a routing loop?\n",
+				    dev->name, depth);
+		DEV_STATS_INC(dev, tx_errors);
+		goto drop;
+	}
 	proto = inner_protocol(skb);
 	if (unlikely(!proto)) {
 		DEV_STATS_INC(dev, tx_errors);
@@ -678,7 +807,7 @@ netdev_tx_t wg_xmit(struct sk_buff *skb, struct net_device *dev)
 		wg_peer_put(peer);
 		goto drop;
 	}
-	if (unlikely(stage(peer, skb, dev) < 0)) {
+	if (unlikely(stage(peer, skb, dev, depth) < 0)) {
 		DEV_STATS_INC(dev, tx_errors);
 		wg_peer_put(peer);
 		goto drop;

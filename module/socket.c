@@ -159,7 +159,7 @@ void wg_socket_set_mark(struct wg_device *wg, u32 mark)
 	struct sock *sk;
 
 	lockdep_assert_held(&wg->device_update_lock);
-	wg->fwmark = mark;
+	WRITE_ONCE(wg->fwmark, mark);
 	sk = sock_of(wg, &wg->sock4);
 	if (sk)
 		WRITE_ONCE(sk->sk_mark, mark);

@@ -9,6 +9,10 @@
  *                                      WGPEER_F_UPDATE_ONLY with a keepalive
  *   genl-fuzz random IFNAME COUNT [SEED]
  *                                      random attribute soup; any errno goes
+ *   genl-fuzz flip IFNAME KEY IPV4A IPV4B PORT SECONDS MS
+ *                                      move the peer's endpoint back and forth
+ *                                      between two addresses every MS ms,
+ *                                      ending on IPV4A
  *
  * KEY is base64 as wg prints it. Exits non-zero on any mismatch.
  */
@@ -601,6 +605,52 @@ static int run_update_only(const char *b64, int keepalive)
 	return ret ? 1 : 0;
 }
 
+static int set_endpoint(const uint8_t *key, const struct sockaddr_in *sin)
+{
+	struct nlattr *peers, *peer;
+	struct nlmsghdr *nlh;
+
+	nlh = start_peer(key, &peers, &peer);
+	mnl_attr_put(nlh, WGPEER_A_ENDPOINT, sizeof(*sin), sin);
+	mnl_attr_nest_end(nlh, peer);
+	mnl_attr_nest_end(nlh, peers);
+	return transact(nlh);
+}
+
+static int run_flip(const char *b64, const char *a, const char *b, int port,
+		    int seconds, int ms)
+{
+	struct timespec pause = { ms / 1000, (ms % 1000) * 1000000L };
+	struct sockaddr_in sin[2] = { { .sin_family = AF_INET },
+				      { .sin_family = AF_INET } };
+	time_t end = time(NULL) + seconds;
+	uint8_t key[WG_KEY_LEN];
+	unsigned long moves = 0;
+	int ret;
+
+	if (decode_key(key, b64) || inet_pton(AF_INET, a, &sin[0].sin_addr) != 1 ||
+	    inet_pton(AF_INET, b, &sin[1].sin_addr) != 1) {
+		fprintf(stderr, "bad arguments\n");
+		return 2;
+	}
+	sin[0].sin_port = htons(port);
+	sin[1].sin_port = htons(port);
+	do {
+		ret = set_endpoint(key, &sin[1]);
+		nanosleep(&pause, NULL);
+		if (!ret)
+			ret = set_endpoint(key, &sin[0]);
+		nanosleep(&pause, NULL);
+		if (ret) {
+			fprintf(stderr, "flip: %s\n", strerror(-ret));
+			return 1;
+		}
+		moves += 2;
+	} while (time(NULL) < end);
+	printf("%lu moves\n", moves);
+	return 0;
+}
+
 /* Random payloads, half of them of the length the type wants. */
 static void put_random(struct nlmsghdr *nlh, uint16_t type, int right_len)
 {
@@ -693,7 +743,7 @@ static int run_random(unsigned long count, unsigned int seed)
 int main(int argc, char *argv[])
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: %s errors|remove-ip|update-only|random IFNAME ...\n",
+		fprintf(stderr, "usage: %s errors|remove-ip|update-only|random|flip IFNAME ...\n",
 			argv[0]);
 		return 2;
 	}
@@ -709,6 +759,9 @@ int main(int argc, char *argv[])
 		return run_remove_ip(argv[3], argv[4]);
 	if (!strcmp(argv[1], "update-only") && argc == 5)
 		return run_update_only(argv[3], atoi(argv[4]));
+	if (!strcmp(argv[1], "flip") && argc == 9)
+		return run_flip(argv[3], argv[4], argv[5], atoi(argv[6]),
+				atoi(argv[7]), atoi(argv[8]));
 	if (!strcmp(argv[1], "random") && argc >= 4)
 		return run_random(strtoul(argv[3], NULL, 0),
 				  argc > 4 ? (unsigned int)atoi(argv[4]) :

@@ -76,7 +76,9 @@ cp "$modroot/lib/modules/$abi"/modules.{order,builtin,builtin.modinfo} "$kmods/"
 wanted="wireguard veth tun dummy virtio_net virtio_pci ipv6 af_packet
 	iptable_nat iptable_filter iptable_mangle ip6table_filter ip6table_nat
 	xt_MASQUERADE xt_conntrack xt_mark xt_length xt_u32 xt_multiport
-	nf_conntrack nf_nat"
+	nf_conntrack nf_nat
+	iptable_raw ip6table_raw ip6table_mangle xt_addrtype xt_connmark
+	xt_comment xt_tcpudp"
 for dep in $(modinfo -F depends "$builddir/wireguard.ko" | tr , ' '); do
 	wanted="$wanted $dep"
 done
