@@ -23,6 +23,13 @@
  *	SIGTERM; then says what came back. The only acceptable answer is a
  *	cookie reply to a mutant with a valid mac1 (a device under load
  *	sends one); anything else makes it exit 1. SEED 0 picks one.
+ *   wire-fuzz flood PORT DST_PORT FILE SECONDS RATE
+ *	From PORT, send copies of FILE, a data message, to DST_PORT for
+ *	SECONDS: each keeps the type and receiver index but gets a random
+ *	counter and random ciphertext, so it reaches the session the index
+ *	names and fails to decrypt there. RATE caps the messages a second
+ *	(0: as fast as it can). Prints "flooding" when it starts, what it
+ *	sent when done; SIGTERM ends it early.
  */
 /* LDLIBS: -lcrypto */
 #define _GNU_SOURCE
@@ -63,7 +70,8 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: wire-fuzz relay PORT PORT1 PORT2 DIR\n"
 		"       wire-fuzz xchg PORT DST_PORT FILE REPEAT TYPE OUT TIMEOUT\n"
-		"       wire-fuzz fuzz PORT COUNT SEED DIR PORT1 PUB1 PORT2 PUB2\n");
+		"       wire-fuzz fuzz PORT COUNT SEED DIR PORT1 PUB1 PORT2 PUB2\n"
+		"       wire-fuzz flood PORT DST_PORT FILE SECONDS RATE\n");
 	exit(2);
 }
 
@@ -562,6 +570,113 @@ static int run_fuzz(char **argv)
 	return unexpected ? 1 : 0;
 }
 
+/* flood ----------------------------------------------------------------- */
+
+enum { FLOOD_POOL = 64, DATA_HDR_LEN = 16 };
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void sleep_until(double t)
+{
+	double d = t - now();
+	struct timespec ts;
+
+	if (d <= 0)
+		return;
+	ts.tv_sec = d;
+	ts.tv_nsec = (d - ts.tv_sec) * 1e9;
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * A pool of copies whose ciphertext was made random once; each send
+ * changes a copy's counter and the first word of its ciphertext, which
+ * is cheap and still never repeats a message.
+ */
+static int run_flood(char **argv)
+{
+	static uint8_t pool[FLOOD_POOL][MAX_LEN];
+	static struct iovec iov[FLOOD_POOL];
+	static struct mmsghdr msgs[FLOOD_POOL];
+	int fd = udp_socket(strtoul(argv[0], NULL, 10));
+	struct sockaddr_in to = local(strtoul(argv[1], NULL, 10));
+	double seconds = atof(argv[3]), rate = atof(argv[4]);
+	unsigned long sent = 0, lost = 0;
+	uint8_t msg[MAX_LEN];
+	size_t len = read_file(argv[2], msg, sizeof(msg));
+	double start, end, t;
+	unsigned int i, n;
+	uint64_t r;
+	int ret;
+
+	if (seconds <= 0 || rate < 0)
+		usage();
+	if (kind_of(msg, len) != DATA) {
+		fprintf(stderr, "%s: not a data message with a payload\n",
+			argv[2]);
+		return 2;
+	}
+	if (getrandom(&rng, sizeof(rng), 0) != sizeof(rng))
+		die("getrandom");
+	rng |= 1;
+	for (i = 0; i < FLOOD_POOL; i++) {
+		memcpy(pool[i], msg, DATA_HDR_LEN);
+		wire_rand_bytes(&rng, pool[i] + DATA_HDR_LEN,
+				len - DATA_HDR_LEN);
+		iov[i].iov_base = pool[i];
+		iov[i].iov_len = len;
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+		msgs[i].msg_hdr.msg_name = &to;
+		msgs[i].msg_hdr.msg_namelen = sizeof(to);
+	}
+	catch_signals();
+	printf("flooding port %s with %zu-byte copies of %s for %g s at %s\n",
+	       argv[1], len, argv[2], seconds, rate ? argv[4] : "full speed");
+	fflush(stdout);
+
+	start = now();
+	end = start + seconds;
+	while (!stop && (t = now()) < end) {
+		/* A batch as big as the rate allows in 10 ms, at least one. */
+		n = FLOOD_POOL;
+		if (rate && rate / 100 < n)
+			n = rate / 100 > 1 ? rate / 100 : 1;
+		for (i = 0; i < n; i++) {
+			r = wire_rand(&rng);
+			/* Below 2^60: never past REJECT_AFTER_MESSAGES. */
+			put_le32(pool[i] + 8, r);
+			put_le32(pool[i] + 12, (r >> 32) & 0x0fffffff);
+			r = wire_rand(&rng);
+			memcpy(pool[i] + DATA_HDR_LEN, &r, 8);
+		}
+		for (i = 0; i < n;) {
+			ret = sendmmsg(fd, msgs + i, n - i, 0);
+			if (ret > 0) {
+				i += ret;
+			} else if (errno == ENOBUFS || errno == EAGAIN) {
+				i++;
+				lost++;
+			} else if (errno != EINTR) {
+				die("sendmmsg");
+			}
+		}
+		sent += n;
+		if (rate)
+			sleep_until(start + sent / rate);
+	}
+	t = now() - start;
+	printf("sent %lu messages in %.1f s (%.0f a second), %lu refused locally\n",
+	       sent - lost, t, (sent - lost) / t, lost);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 6 && !strcmp(argv[1], "relay"))
@@ -570,6 +685,8 @@ int main(int argc, char **argv)
 		return run_xchg(argv + 2);
 	if (argc == 10 && !strcmp(argv[1], "fuzz"))
 		return run_fuzz(argv + 2);
+	if (argc == 7 && !strcmp(argv[1], "flood"))
+		return run_flood(argv + 2);
 	usage();
 	return 2;
 }
