@@ -172,7 +172,7 @@ static void crypt_worker(struct work_struct *work)
 						    spread);
 	struct sk_buff *batch[WG_CRYPT_BATCH];
 	bool ok[WG_CRYPT_BATCH];
-	unsigned int i, n;
+	unsigned int i, n, budget;
 
 	do {
 		for (n = 0; n < WG_CRYPT_BATCH; n++) {
@@ -186,6 +186,8 @@ static void crypt_worker(struct work_struct *work)
 		 * drop the last reference to its peer: RCU keeps the peer's
 		 * memory until we are done draining.
 		 */
+		/* One budget for the whole BH-disabled stretch. */
+		budget = WG_DRAIN_BUDGET;
 		rcu_read_lock_bh();
 		for (i = 0; i < n; i++) {
 			struct wg_peer *peer = wg_cb(batch[i])->peer;
@@ -193,7 +195,7 @@ static void crypt_worker(struct work_struct *work)
 			atomic_set_release(&wg_cb(batch[i])->state,
 					   ok[i] ? WG_PACKET_CRYPTED :
 						   WG_PACKET_DEAD);
-			queue->drain(peer);
+			budget -= queue->drain(peer, budget);
 		}
 		rcu_read_unlock_bh();
 		cond_resched();
@@ -202,8 +204,7 @@ static void crypt_worker(struct work_struct *work)
 
 int wg_crypt_queue_init(struct wg_crypt_queue *queue,
 			struct workqueue_struct *wq,
-			bool (*crypt)(struct sk_buff *skb),
-			void (*drain)(struct wg_peer *peer),
+			bool (*crypt)(struct sk_buff *skb), wg_drain_fn drain,
 			unsigned int size)
 {
 	queue->crypt = crypt;

@@ -110,18 +110,22 @@ static inline struct wg_spread_queue *wg_spread_queue_of(struct work_struct *wor
  * Packets waiting for a CPU to crypt them, one queue per device and
  * direction. @crypt works on one packet in process context and says
  * whether it succeeded; @drain then takes what is ready off the head of
- * the packet's peer's ordered queue, with BH disabled.
+ * the packet's peer's ordered queue, with BH disabled, at most @budget
+ * packets, and says how many it took. With no budget left it only makes
+ * sure a later drain comes for what is ready.
  */
+typedef unsigned int (*wg_drain_fn)(struct wg_peer *peer,
+				    unsigned int budget);
+
 struct wg_crypt_queue {
 	struct wg_spread_queue spread;
 	bool (*crypt)(struct sk_buff *skb);
-	void (*drain)(struct wg_peer *peer);
+	wg_drain_fn drain;
 };
 
 int wg_crypt_queue_init(struct wg_crypt_queue *queue,
 			struct workqueue_struct *wq,
-			bool (*crypt)(struct sk_buff *skb),
-			void (*drain)(struct wg_peer *peer),
+			bool (*crypt)(struct sk_buff *skb), wg_drain_fn drain,
 			unsigned int size);
 
 /*
@@ -148,7 +152,7 @@ void wg_ordered_queue_init(struct wg_ordered_queue *q);
 bool wg_ordered_begin(struct wg_ordered_queue *q);
 struct sk_buff *wg_ordered_next(struct wg_ordered_queue *q);
 bool wg_ordered_end(struct wg_ordered_queue *q);
-/* Packets one drainer call takes, BH disabled, before it yields. */
+/* Packets taken in one BH-disabled stretch before the rest is deferred. */
 #define WG_DRAIN_BUDGET 128
 bool wg_ordered_enqueue(struct wg_ordered_queue *q,
 			struct wg_crypt_queue *crypt, struct sk_buff *skb);
@@ -169,10 +173,11 @@ int wg_packet_receive(struct sock *sk, struct sk_buff *skb);
 
 /* What the two crypt queues do (send.c and receive.c). */
 bool wg_packet_encrypt(struct sk_buff *skb);
-void wg_packet_send_ready(struct wg_peer *peer);
+unsigned int wg_packet_send_ready(struct wg_peer *peer, unsigned int budget);
 void wg_packet_send_resume_worker(struct work_struct *work);
 bool wg_packet_decrypt(struct sk_buff *skb);
-void wg_packet_receive_ready(struct wg_peer *peer);
+unsigned int wg_packet_receive_ready(struct wg_peer *peer,
+				     unsigned int budget);
 void wg_packet_receive_resume_worker(struct work_struct *work);
 
 /* Send side (send.c). */

@@ -362,27 +362,29 @@ drop:
 
 /*
  * The drainer of @peer's receive queue, in arrival order: what decrypted
- * is checked against the replay window, counted, and delivered. BH
+ * is checked against the replay window, counted, and delivered, at most
+ * @budget packets (see wg_drain_fn); returns how many it took. BH
  * disabled; @peer is held by the caller or RCU.
  */
-void wg_packet_receive_ready(struct wg_peer *peer)
+unsigned int wg_packet_receive_ready(struct wg_peer *peer,
+				     unsigned int budget)
 {
 	struct wg_ordered_queue *q = &peer->rx_queue;
 	struct wg_device *wg = peer->device;
 	bool authenticated, data_received;
-	unsigned int budget = WG_DRAIN_BUDGET;
+	unsigned int left = budget;
 	struct noise_keypair *keypair;
 	unsigned int done;
 	struct sk_buff *skb;
 
 	do {
 		if (!wg_ordered_begin(q))
-			return;
+			break;
 		done = 0;
 		authenticated = false;
 		data_received = false;
-		while (budget && (skb = wg_ordered_next(q)) != NULL) {
-			budget--;
+		while (left && (skb = wg_ordered_next(q)) != NULL) {
+			left--;
 			done++;
 			keypair = wg_cb(skb)->keypair;
 			if (unlikely(atomic_read(&wg_cb(skb)->state) !=
@@ -435,7 +437,8 @@ void wg_packet_receive_ready(struct wg_peer *peer)
 		while (done--)
 			wg_peer_put(peer);
 	} while (wg_ordered_end(q) &&
-		 wg_peer_drain_more(peer, budget, &peer->rx_resume_work));
+		 wg_peer_drain_more(peer, left, &peer->rx_resume_work));
+	return budget - left;
 }
 
 /* A drain that ran out of budget goes on here, holding the peer. */
@@ -445,7 +448,7 @@ void wg_packet_receive_resume_worker(struct work_struct *work)
 					    rx_resume_work);
 
 	local_bh_disable();
-	wg_packet_receive_ready(peer);
+	wg_packet_receive_ready(peer, WG_DRAIN_BUDGET);
 	local_bh_enable();
 	wg_peer_put(peer);
 }
@@ -509,7 +512,7 @@ static void receive_data(struct wg_device *wg, struct sock *sk,
 	/* No worker will finish a packet the ring had no room for. */
 	if (unlikely(dead)) {
 		rcu_read_lock_bh();
-		wg_packet_receive_ready(peer);
+		wg_packet_receive_ready(peer, WG_DRAIN_BUDGET);
 		rcu_read_unlock_bh();
 	}
 	return;

@@ -531,27 +531,28 @@ static void restage(struct wg_peer *peer, struct sk_buff_head *packets)
 }
 
 /*
- * The drainer of @peer's send queue: out in order, each as it is ready.
+ * The drainer of @peer's send queue: out in order, each as it is ready,
+ * at most @budget of them (see wg_drain_fn); returns how many it took.
  * BH disabled; @peer is held by the caller or RCU.
  */
-void wg_packet_send_ready(struct wg_peer *peer)
+unsigned int wg_packet_send_ready(struct wg_peer *peer, unsigned int budget)
 {
 	struct wg_ordered_queue *q = &peer->tx_queue;
 	struct net_device *dev = peer->device->dev;
+	unsigned int left = budget;
 	unsigned int len, done;
 	struct wg_route route;
-	unsigned int budget = WG_DRAIN_BUDGET;
 	bool data_sent, sent;
 	struct sk_buff *skb;
 
 	do {
 		if (!wg_ordered_begin(q))
-			return;
+			break;
 		done = 0;
 		sent = false;
 		data_sent = false;
-		while (budget && (skb = wg_ordered_next(q)) != NULL) {
-			budget--;
+		while (left && (skb = wg_ordered_next(q)) != NULL) {
+			left--;
 			if (!done++)
 				route_to_peer(&route, peer);
 			wg_noise_keypair_put(wg_cb(skb)->keypair);
@@ -581,7 +582,8 @@ void wg_packet_send_ready(struct wg_peer *peer)
 		while (done--)
 			wg_peer_put(peer);
 	} while (wg_ordered_end(q) &&
-		 wg_peer_drain_more(peer, budget, &peer->tx_resume_work));
+		 wg_peer_drain_more(peer, left, &peer->tx_resume_work));
+	return budget - left;
 }
 
 /* A drain that ran out of budget goes on here, holding the peer. */
@@ -591,7 +593,7 @@ void wg_packet_send_resume_worker(struct work_struct *work)
 					    tx_resume_work);
 
 	local_bh_disable();
-	wg_packet_send_ready(peer);
+	wg_packet_send_ready(peer, WG_DRAIN_BUDGET);
 	local_bh_enable();
 	wg_peer_put(peer);
 }
@@ -642,7 +644,7 @@ static void queue_sealing(struct wg_peer *peer, struct noise_keypair *keypair,
 	/* No worker will finish a packet the ring had no room for. */
 	if (unlikely(dead)) {
 		local_bh_disable();
-		wg_packet_send_ready(peer);
+		wg_packet_send_ready(peer, WG_DRAIN_BUDGET);
 		local_bh_enable();
 	}
 }
