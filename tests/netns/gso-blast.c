@@ -27,31 +27,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pace.h"
+
 #ifndef UDP_SEGMENT
 #define UDP_SEGMENT 103
 #endif
 
 enum { SEGMENT = 1380, SEGMENTS = 65507 / SEGMENT };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void sleep_until(double t)
-{
-	double d = t - now();
-	struct timespec ts;
-
-	if (d <= 0)
-		return;
-	ts.tv_sec = d;
-	ts.tv_nsec = (d - ts.tv_sec) * 1e9;
-	nanosleep(&ts, NULL);
-}
 
 int main(int argc, char **argv)
 {
@@ -80,8 +62,8 @@ int main(int argc, char **argv)
 	       argv[1], argv[2], SEGMENTS, SEGMENT, seconds,
 	       rate ? argv[4] : "full speed");
 	fflush(stdout);
-	start = now();
-	while ((t = now()) < start + seconds) {
+	start = pace_now();
+	while ((t = pace_now()) < start + seconds) {
 		/* Not connected: ICMP errors from the far end are not ours. */
 		ret = sendto(fd, buf, sizeof(buf), 0, (struct sockaddr *)&to,
 			     sizeof(to));
@@ -94,9 +76,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		if (rate)
-			sleep_until(start + (sends + refused) * SEGMENTS / rate);
+			pace_sleep_until(start + (sends + refused) * SEGMENTS / rate);
 	}
-	t = now() - start;
+	t = pace_now() - start;
 	printf("sent %lu datagrams in %.1f s (%.0f a second), %lu sends refused locally\n",
 	       sends * SEGMENTS, t, sends * SEGMENTS / t, refused);
 	return sends ? 0 : 1;

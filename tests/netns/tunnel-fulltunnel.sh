@@ -139,11 +139,4 @@ scenario() {
 	ip -all netns delete
 }
 
-if [ -n "$(find "/lib/modules/$(kernel_release)/kernel" -name 'wireguard.ko*')" ]; then
-	wg_load_distro
-	echo "the distribution's module:"
-	scenario
-fi
-wg_load_ours
-echo "our module:"
-scenario
+on_both_modules scenario

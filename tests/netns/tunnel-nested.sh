@@ -81,13 +81,5 @@ scenario() {
 	ip -all netns delete
 }
 
-# The reference run is skipped on the (ten times slower) debug kernel.
-if ! debug_kernel && [ -n "$(find "/lib/modules/$(kernel_release)/kernel" -name 'wireguard.ko*')" ]; then
-	wg_load_distro
-	echo "the distribution's module:"
-	scenario
-fi
-wg_load_ours
-echo "our module:"
-scenario
+on_both_modules scenario
 [ "$LOOP_ERRORS" -ge 5 ] || fail "looping packets were not counted: tx_errors +$LOOP_ERRORS"

@@ -78,3 +78,18 @@ wg_dev() {
 	add_addrs "$ns" "$dev" "$addrs"
 	inns "$ns" ip link set "$dev" up
 }
+
+# on_both_modules FN [ARGS...]: FN ARGS on the distribution's module first,
+# as the reference (where the kernel has one, and not on the ten times
+# slower debug kernel), then FN on ours.
+on_both_modules() {
+	if ! debug_kernel &&
+		[ -n "$(find "/lib/modules/$(kernel_release)/kernel" -name 'wireguard.ko*')" ]; then
+		wg_load_distro
+		echo "the distribution's module:"
+		"$@"
+	fi
+	wg_load_ours
+	echo "our module:"
+	"$1"
+}

@@ -47,6 +47,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pace.h"
 #include "wire.h"
 
 enum { MAX_LEN = 1500, BATCH = 256, MAX_SENDERS = 64 };
@@ -574,26 +575,6 @@ static int run_fuzz(char **argv)
 
 enum { FLOOD_POOL = 64, DATA_HDR_LEN = 16 };
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void sleep_until(double t)
-{
-	double d = t - now();
-	struct timespec ts;
-
-	if (d <= 0)
-		return;
-	ts.tv_sec = d;
-	ts.tv_nsec = (d - ts.tv_sec) * 1e9;
-	nanosleep(&ts, NULL);
-}
-
 /*
  * A pool of copies whose ciphertext was made random once; each send
  * changes a copy's counter and the first word of its ciphertext, which
@@ -641,9 +622,9 @@ static int run_flood(char **argv)
 	       argv[1], len, argv[2], seconds, rate ? argv[4] : "full speed");
 	fflush(stdout);
 
-	start = now();
+	start = pace_now();
 	end = start + seconds;
-	while (!stop && (t = now()) < end) {
+	while (!stop && (t = pace_now()) < end) {
 		/* A batch as big as the rate allows in 10 ms, at least one. */
 		n = FLOOD_POOL;
 		if (rate && rate / 100 < n)
@@ -669,9 +650,9 @@ static int run_flood(char **argv)
 		}
 		sent += n;
 		if (rate)
-			sleep_until(start + sent / rate);
+			pace_sleep_until(start + sent / rate);
 	}
-	t = now() - start;
+	t = pace_now() - start;
 	printf("sent %lu messages in %.1f s (%.0f a second), %lu refused locally\n",
 	       sent - lost, t, (sent - lost) / t, lost);
 	return 0;
