@@ -209,10 +209,11 @@ void wg_peer_remove_all(struct wg_device *wg)
  * other CPUs keep finishing packets (garbage that fails to decrypt is
  * finished too). A BH-disabled stretch takes at most WG_DRAIN_BUDGET
  * packets, over all the drains in it; after wg_ordered_end() says the
- * head is ready, this says whether budget is left to go round again. If not, @work (which drains again) is queued
- * on the crypt workqueue with a reference to @peer, and softirqs, other
- * peers and the scheduler get the CPU in between. A packet at the head
- * holds the peer, so the reference can be had.
+ * head is ready, this says whether budget is left to go round again. If
+ * not, @work (which drains again) is queued on the crypt workqueue with a
+ * reference to @peer, and softirqs, other peers and the scheduler get the
+ * CPU in between. A packet at the head holds the peer, so the reference
+ * can be had.
  */
 bool wg_peer_drain_more(struct wg_peer *peer, unsigned int budget,
 			struct work_struct *work)
