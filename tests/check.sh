@@ -78,19 +78,6 @@ for c in tests/netns/*.c; do
 	fi
 done
 
-if [ "$host_tests" = 1 ]; then
-	step "host tests"
-	for t in tests/host/*.sh; do
-		[ -e "$t" ] || continue
-		name=$(basename "$t" .sh)
-		if bash "$t" >"$build/host-$name.log" 2>&1; then
-			result "host/$name" PASS
-		else
-			tail -30 "$build/host-$name.log"
-			result "host/$name" FAIL
-		fi
-	done
-fi
 
 # A test whose script has a line "# kernel K: skip REASON" does not run on
 # kernel K; it is reported as skipped there, with its reason. Used to keep
@@ -218,6 +205,21 @@ if [ -n "$beside" ]; then
 	run_kernel_apart "$beside" &
 	beside_pid=$!
 fi
+# Host tests, while the debug kernel's lane builds its kernel.
+if [ "$host_tests" = 1 ]; then
+	step "host tests"
+	for t in tests/host/*.sh; do
+		[ -e "$t" ] || continue
+		name=$(basename "$t" .sh)
+		if bash "$t" >"$build/host-$name.log" 2>&1; then
+			result "host/$name" PASS
+		else
+			tail -30 "$build/host-$name.log"
+			result "host/$name" FAIL
+		fi
+	done
+fi
+
 for k in $others; do
 	run_kernel "$k"
 done
