@@ -83,15 +83,12 @@ static int wg_stop(struct net_device *dev)
 	/*
 	 * No socket, no new handshake messages; those queued are dropped
 	 * before the keys go, or one could install a session afterwards.
-	 * Not running any more, so nothing re-arms the timers. Routes and
-	 * source addresses are looked up afresh when it comes up again.
+	 * Not running any more, so nothing re-arms the timers.
 	 */
 	wg_socket_close(wg);
 	wg_packet_paths_uninit(wg);
-	list_for_each_entry(peer, &wg->peer_list, peer_list) {
+	list_for_each_entry(peer, &wg->peer_list, peer_list)
 		wg_peer_stop(peer);
-		wg_peer_clear_src(peer);
-	}
 	netif_carrier_off(dev);
 	mutex_unlock(&wg->device_update_lock);
 	return 0;
@@ -292,7 +289,7 @@ static void wg_device_netns_pre_exit(struct net *net)
 		mutex_lock(&wg->device_update_lock);
 		wg_socket_close(wg);
 		list_for_each_entry(peer, &wg->peer_list, peer_list)
-			wg_peer_drop_routes(peer);
+			wg_peer_clear_src(peer);
 		wg->creating_net = NULL;
 		wg_device_config_changed(wg);
 		mutex_unlock(&wg->device_update_lock);

@@ -226,12 +226,16 @@ bool wg_peer_drain_more(struct wg_peer *peer, unsigned int budget,
 	return false;
 }
 
-/* Stop talking to the peer until the device comes up again. */
+/*
+ * Stop talking to the peer until the device comes up again; then its
+ * routes and source address are looked up afresh.
+ */
 void wg_peer_stop(struct wg_peer *peer)
 {
 	wg_timers_stop(peer);
 	wg_packet_purge_staged_packets(peer);
 	clear_keys(peer);
+	wg_peer_clear_src(peer);
 	atomic64_set(&peer->last_sent_handshake, 0);
 }
 
@@ -241,18 +245,6 @@ void wg_peer_set_endpoint(struct wg_peer *peer,
 	write_lock_bh(&peer->endpoint_lock);
 	peer->endpoint = *endpoint;
 	dst_cache_reset(&peer->endpoint_cache);
-	write_unlock_bh(&peer->endpoint_lock);
-}
-
-/*
- * Release every cached route now, not lazily: they hold devices of the
- * netns the sockets live in. Only when no sender can be using the cache
- * (the sockets are closed).
- */
-void wg_peer_drop_routes(struct wg_peer *peer)
-{
-	write_lock_bh(&peer->endpoint_lock);
-	dst_cache_reset_now(&peer->endpoint_cache);
 	write_unlock_bh(&peer->endpoint_lock);
 }
 

@@ -144,7 +144,6 @@ void wg_peer_put(struct wg_peer *peer);
 void wg_peer_set_endpoint(struct wg_peer *peer,
 			  const struct wg_endpoint *endpoint);
 void wg_peer_get_endpoint(struct wg_peer *peer, struct wg_endpoint *endpoint);
-void wg_peer_drop_routes(struct wg_peer *peer);
 bool wg_peer_drain_more(struct wg_peer *peer, unsigned int budget,
 			struct work_struct *work);
 void wg_peer_set_preshared_key(struct wg_peer *peer, const u8 *key);

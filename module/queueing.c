@@ -80,13 +80,19 @@ void wg_peer_roam(struct wg_peer *peer, const struct sk_buff *skb)
 	write_unlock_bh(&peer->endpoint_lock);
 }
 
-/* Let routing pick our source address again. */
+/*
+ * Let routing pick our source address again, and release every cached
+ * route now, not lazily: a cached route holds devices of the netns the
+ * sockets live in, which may be going away. Every user of the cache
+ * holds the endpoint lock (send.c), so under its write lock nobody is
+ * inside the cache.
+ */
 void wg_peer_clear_src(struct wg_peer *peer)
 {
 	write_lock_bh(&peer->endpoint_lock);
 	memset(&peer->endpoint.src6, 0, sizeof(peer->endpoint.src6));
 	peer->endpoint.src_if4 = 0;
-	dst_cache_reset(&peer->endpoint_cache);
+	dst_cache_reset_now(&peer->endpoint_cache);
 	write_unlock_bh(&peer->endpoint_lock);
 }
 

@@ -193,20 +193,18 @@ static void cache_route(struct dst_cache *cache, struct dst_entry *dst,
 }
 
 /*
- * The route to @route's peer, a reference, with the peer's endpoint and
- * the source to send from copied into @route; or an error. Under
- * rcu_read_lock_bh(), with @sk the socket of the endpoint's family.
- *
  * A peer's route cache and its endpoint belong together: the cache is
- * read under the endpoint's read lock, and filled under its write lock in
- * the same critical section that reads (and may forget the source of) the
- * endpoint the route was looked up for. wg_peer_set_endpoint(), roaming
- * and wg_peer_clear_src() change the endpoint and reset the cache under
- * the write lock, so a route to an endpoint the peer has left can never
- * enter the cache after the reset.
+ * read under the endpoint's read lock, together with the endpoint
+ * (peer_cached_route()), and filled under its write lock in the same
+ * critical section that reads (and may forget the source of) the endpoint
+ * the route was looked up for (peer_new_route()). wg_peer_set_endpoint(),
+ * roaming and wg_peer_clear_src() change the endpoint and reset the cache
+ * under the write lock, so a route to an endpoint the peer has left can
+ * never enter the cache after the reset.
  */
-static struct dst_entry *peer_route(struct wg_device *wg, struct sock *sk,
-				    struct wg_route *route)
+
+/* @route gets its peer's endpoint; the cached route to it, or NULL. */
+static struct dst_entry *peer_cached_route(struct wg_route *route)
 {
 	struct wg_peer *peer = route->peer;
 	struct dst_entry *dst;
@@ -215,8 +213,20 @@ static struct dst_entry *peer_route(struct wg_device *wg, struct sock *sk,
 	route->endpoint = peer->endpoint;
 	dst = cached_route(&peer->endpoint_cache, &route->endpoint);
 	read_unlock(&peer->endpoint_lock);
-	if (dst)
-		return dst;
+	return dst;
+}
+
+/*
+ * The route to @route's peer looked up afresh and cached, a reference,
+ * with the endpoint and the source to send from copied into @route; or an
+ * error. Under rcu_read_lock_bh(), with @sk the socket of the family the
+ * endpoint had when the cache was read.
+ */
+static struct dst_entry *peer_new_route(struct wg_device *wg, struct sock *sk,
+					struct wg_route *route)
+{
+	struct wg_peer *peer = route->peer;
+	struct dst_entry *dst;
 
 	write_lock(&peer->endpoint_lock);
 	dst = lookup_route(wg, sk, &peer->endpoint, &route->endpoint);
@@ -237,9 +247,8 @@ static struct dst_entry *peer_route(struct wg_device *wg, struct sock *sk,
 static int send_skb(struct wg_device *wg, struct sk_buff *skb,
 		    struct wg_route *route, u8 ds, u8 depth)
 {
-	sa_family_t family = route->peer ? AF_UNSPEC :
-				route->endpoint.addr.sa_family;
-	struct dst_entry *dst;
+	struct dst_entry *dst = NULL;
+	sa_family_t family;
 	struct sock *sk;
 	u8 outer_depth;
 	int ret;
@@ -251,11 +260,9 @@ static int send_skb(struct wg_device *wg, struct sk_buff *skb,
 	skb_reset_inner_headers(skb);
 
 	rcu_read_lock_bh();
-	if (route->peer) {
-		read_lock(&route->peer->endpoint_lock);
-		family = route->peer->endpoint.addr.sa_family;
-		read_unlock(&route->peer->endpoint_lock);
-	}
+	if (route->peer)
+		dst = peer_cached_route(route);
+	family = route->endpoint.addr.sa_family;
 	if (family == AF_INET)
 		sk = rcu_dereference_bh(wg->sock4);
 	else if (family == AF_INET6)
@@ -264,11 +271,12 @@ static int send_skb(struct wg_device *wg, struct sk_buff *skb,
 		sk = ERR_PTR(-EDESTADDRREQ);
 	if (IS_ERR_OR_NULL(sk)) {
 		ret = sk ? PTR_ERR(sk) : -ENONET;
+		dst_release(dst);
 		goto err;
 	}
-	if (route->peer)
-		dst = peer_route(wg, sk, route);
-	else
+	if (!dst && route->peer)
+		dst = peer_new_route(wg, sk, route);
+	else if (!dst)
 		dst = lookup_route(wg, sk, &route->endpoint, &route->endpoint);
 	if (IS_ERR(dst)) {
 		ret = PTR_ERR(dst);
@@ -314,17 +322,12 @@ err:
 	return ret;
 }
 
-static void route_to_peer(struct wg_route *route, struct wg_peer *peer)
-{
-	memset(&route->endpoint, 0, sizeof(route->endpoint));
-	route->peer = peer;
-}
-
 /* Send a copy of @buf (a handshake message) to @peer. */
 static void send_buffer_to_peer(struct wg_peer *peer, const void *buf,
 				size_t len)
 {
-	struct wg_route route;
+	/* send_skb() fills in the endpoint. */
+	struct wg_route route = { .peer = peer };
 	struct sk_buff *skb;
 
 	skb = alloc_skb(WG_DATA_HEADROOM + LL_MAX_HEADER + len, GFP_ATOMIC);
@@ -332,7 +335,6 @@ static void send_buffer_to_peer(struct wg_peer *peer, const void *buf,
 		return;
 	skb_reserve(skb, WG_DATA_HEADROOM + LL_MAX_HEADER);
 	skb_put_data(skb, buf, len);
-	route_to_peer(&route, peer);
 	if (!send_skb(peer->device, skb, &route, 0, 0))
 		atomic64_add(len, &peer->tx_bytes);
 }
@@ -539,9 +541,10 @@ unsigned int wg_packet_send_ready(struct wg_peer *peer, unsigned int budget)
 {
 	struct wg_ordered_queue *q = &peer->tx_queue;
 	struct net_device *dev = peer->device->dev;
+	/* send_skb() fills in the endpoint, packet by packet. */
+	struct wg_route route = { .peer = peer };
 	unsigned int left = budget;
 	unsigned int len, done;
-	struct wg_route route;
 	bool data_sent, sent;
 	struct sk_buff *skb;
 
@@ -553,8 +556,7 @@ unsigned int wg_packet_send_ready(struct wg_peer *peer, unsigned int budget)
 		data_sent = false;
 		while (left && (skb = wg_ordered_next(q)) != NULL) {
 			left--;
-			if (!done++)
-				route_to_peer(&route, peer);
+			done++;
 			wg_noise_keypair_put(wg_cb(skb)->keypair);
 			if (unlikely(atomic_read(&wg_cb(skb)->state) !=
 				     WG_PACKET_CRYPTED)) {
