@@ -16,6 +16,7 @@
 #include "peer.h"
 #include "queueing.h"
 #include "ratelimiter.h"
+#include "send.h"
 #include "socket.h"
 
 /* All devices of every netns, under RTNL; for netns teardown. */

@@ -25,6 +25,7 @@
 #include "peer.h"
 #include "peerlookup.h"
 #include "queueing.h"
+#include "send.h"
 #include "socket.h"
 /* Last: it defines WG_KEY_LEN as a macro, messages.h as an enum. */
 #include "wg_genl.h"

@@ -10,6 +10,8 @@
 #include "peer.h"
 #include "peerlookup.h"
 #include "queueing.h"
+#include "receive.h"
+#include "send.h"
 #include "timers.h"
 
 /* A session's last reference went: its index leaves the table. */
@@ -27,6 +29,26 @@ static void clear_keys(struct wg_peer *peer)
 {
 	wg_noise_keypairs_clear(&peer->keypairs);
 	wg_noise_handshake_clear(&peer->handshake);
+}
+
+/*
+ * The handshake, either side, yields a session: it takes the handshake's
+ * index and the peer's next slot (noise.c). False when it could not (the
+ * handshake was cleared or replaced meanwhile). The handshake counts as
+ * complete only once each side has proof the other holds the keys: the
+ * initiator on the response, the responder on the first packet under the
+ * new session (receive.c).
+ */
+bool wg_peer_begin_session(struct wg_peer *peer)
+{
+	struct noise_keypair *keypair;
+
+	keypair = wg_noise_begin_session(&peer->handshake, &peer->keypairs);
+	if (!keypair)
+		return false;
+	wg_noise_keypair_put(keypair);
+	wg_timers_session_derived(peer);
+	return true;
 }
 
 static void clear_keys_worker(struct work_struct *work)
@@ -237,22 +259,6 @@ void wg_peer_stop(struct wg_peer *peer)
 	clear_keys(peer);
 	wg_peer_clear_src(peer);
 	atomic64_set(&peer->last_sent_handshake, 0);
-}
-
-void wg_peer_set_endpoint(struct wg_peer *peer,
-			  const struct wg_endpoint *endpoint)
-{
-	write_lock_bh(&peer->endpoint_lock);
-	peer->endpoint = *endpoint;
-	dst_cache_reset(&peer->endpoint_cache);
-	write_unlock_bh(&peer->endpoint_lock);
-}
-
-void wg_peer_get_endpoint(struct wg_peer *peer, struct wg_endpoint *endpoint)
-{
-	read_lock_bh(&peer->endpoint_lock);
-	*endpoint = peer->endpoint;
-	read_unlock_bh(&peer->endpoint_lock);
 }
 
 /* NULL clears it; the handshake state gets its own copy. */

@@ -27,6 +27,7 @@
 #include <net/dst_cache.h>
 
 #include "cookie.h"
+#include "endpoint.h"
 #include "messages.h"
 #include "noise.h"
 #include "peerlookup.h"
@@ -34,23 +35,6 @@
 
 struct wg_device;
 
-/*
- * Where a peer is reached; sa_family is AF_UNSPEC when unknown. The
- * local address it last reached us at (zero when unknown) is the source
- * of what we send back, so replies leave from the address it talks to.
- */
-struct wg_endpoint {
-	union {
-		struct sockaddr addr;
-		struct sockaddr_in addr4;
-		struct sockaddr_in6 addr6;
-	};
-	union {
-		struct in_addr src4;
-		struct in6_addr src6;
-	};
-	int src_if4;	/* the interface src4 was seen on */
-};
 
 struct wg_peer {
 	struct wg_device *device;
@@ -141,9 +125,7 @@ static inline struct wg_peer *wg_peer_get(struct wg_peer *peer)
 
 void wg_peer_put(struct wg_peer *peer);
 
-void wg_peer_set_endpoint(struct wg_peer *peer,
-			  const struct wg_endpoint *endpoint);
-void wg_peer_get_endpoint(struct wg_peer *peer, struct wg_endpoint *endpoint);
+bool wg_peer_begin_session(struct wg_peer *peer);
 bool wg_peer_drain_more(struct wg_peer *peer, unsigned int budget,
 			struct work_struct *work);
 void wg_peer_set_preshared_key(struct wg_peer *peer, const u8 *key);

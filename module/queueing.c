@@ -1,100 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What the send and receive paths share: endpoints seen from the packets
- * themselves (roaming), the device-wide queues with a worker per CPU
- * (handshakes and both crypt directions), and the per-peer ordered queues
- * that keep each peer's packets in order while they are crypted in
- * parallel.
+ * What the send and receive paths share: the device-wide queues with a
+ * worker per CPU (handshakes and both crypt directions), the per-peer
+ * ordered queues that keep each peer's packets in order while they are
+ * crypted in parallel, and the lifetime of all of them with the device.
  */
-#include <linux/ip.h>
-#include <linux/ipv6.h>
-#include <linux/udp.h>
-#include <net/ipv6.h>
 
+#include "compat.h"
+#include "device.h"
 #include "peer.h"
 #include "queueing.h"
-
-/* Endpoints ---------------------------------------------------------------- */
-
-/* @skb is a received UDP packet; its IP and UDP headers are still set. */
-bool wg_endpoint_from_skb(struct wg_endpoint *endpoint,
-			  const struct sk_buff *skb)
-{
-	memset(endpoint, 0, sizeof(*endpoint));
-	if (skb->protocol == htons(ETH_P_IP)) {
-		endpoint->addr4.sin_family = AF_INET;
-		endpoint->addr4.sin_port = udp_hdr(skb)->source;
-		endpoint->addr4.sin_addr.s_addr = ip_hdr(skb)->saddr;
-		endpoint->src4.s_addr = ip_hdr(skb)->daddr;
-		endpoint->src_if4 = skb->skb_iif;
-		return true;
-	}
-	if (skb->protocol == htons(ETH_P_IPV6)) {
-		endpoint->addr6.sin6_family = AF_INET6;
-		endpoint->addr6.sin6_port = udp_hdr(skb)->source;
-		endpoint->addr6.sin6_addr = ipv6_hdr(skb)->saddr;
-		endpoint->addr6.sin6_scope_id =
-			ipv6_iface_scope_id(&ipv6_hdr(skb)->saddr,
-					    skb->skb_iif);
-		endpoint->src6 = ipv6_hdr(skb)->daddr;
-		return true;
-	}
-	return false;
-}
-
-static bool same_endpoint(const struct wg_endpoint *a,
-			  const struct wg_endpoint *b)
-{
-	if (a->addr.sa_family != b->addr.sa_family)
-		return false;
-	if (a->addr.sa_family == AF_INET)
-		return a->addr4.sin_port == b->addr4.sin_port &&
-		       a->addr4.sin_addr.s_addr == b->addr4.sin_addr.s_addr &&
-		       a->src4.s_addr == b->src4.s_addr &&
-		       a->src_if4 == b->src_if4;
-	if (a->addr.sa_family == AF_INET6)
-		return a->addr6.sin6_port == b->addr6.sin6_port &&
-		       ipv6_addr_equal(&a->addr6.sin6_addr,
-				       &b->addr6.sin6_addr) &&
-		       a->addr6.sin6_scope_id == b->addr6.sin6_scope_id &&
-		       ipv6_addr_equal(&a->src6, &b->src6);
-	return true;
-}
-
-/* The peer authenticated @skb: from now on, reach it where it came from. */
-void wg_peer_roam(struct wg_peer *peer, const struct sk_buff *skb)
-{
-	struct wg_endpoint seen;
-	bool same;
-
-	if (!wg_endpoint_from_skb(&seen, skb))
-		return;
-	read_lock_bh(&peer->endpoint_lock);
-	same = same_endpoint(&seen, &peer->endpoint);
-	read_unlock_bh(&peer->endpoint_lock);
-	if (likely(same))
-		return;
-	write_lock_bh(&peer->endpoint_lock);
-	peer->endpoint = seen;
-	dst_cache_reset(&peer->endpoint_cache);
-	write_unlock_bh(&peer->endpoint_lock);
-}
-
-/*
- * Let routing pick our source address again, and release every cached
- * route now, not lazily: a cached route holds devices of the netns the
- * sockets live in, which may be going away. Every user of the cache
- * holds the endpoint lock (send.c), so under its write lock nobody is
- * inside the cache.
- */
-void wg_peer_clear_src(struct wg_peer *peer)
-{
-	write_lock_bh(&peer->endpoint_lock);
-	memset(&peer->endpoint.src6, 0, sizeof(peer->endpoint.src6));
-	peer->endpoint.src_if4 = 0;
-	dst_cache_reset_now(&peer->endpoint_cache);
-	write_unlock_bh(&peer->endpoint_lock);
-}
+#include "receive.h"
+#include "send.h"
 
 /* Spread queues ----------------------------------------------------------- */
 
@@ -300,4 +217,97 @@ bool wg_ordered_enqueue(struct wg_ordered_queue *q,
 	if (unlikely(ptr_ring_produce_bh(&crypt->spread.ring, skb)))
 		atomic_set_release(&wg_cb(skb)->state, WG_PACKET_DEAD);
 	return true;
+}
+
+/* The data path with the device ----------------------------------------- */
+
+int wg_packet_paths_init(struct wg_device *wg)
+{
+	int ret = -ENOMEM;
+
+	wg->handshake_wq = alloc_workqueue("wg-%s", WQ_UNBOUND | WQ_FREEZABLE,
+					   0, wg->dev->name);
+	if (!wg->handshake_wq)
+		return -ENOMEM;
+	/* Bound, as are the crypt workers: a kick names the CPU. */
+	wg->handshake_rx_wq = alloc_workqueue("wg-hs-%s",
+					      WQ_PERCPU | WQ_CPU_INTENSIVE |
+					      WQ_FREEZABLE, 0, wg->dev->name);
+	if (!wg->handshake_rx_wq)
+		goto err_handshake;
+	atomic_set(&wg->handshake_queue_len, 0);
+	ret = wg_spread_queue_init(&wg->handshake_queue, wg->handshake_rx_wq,
+				   wg_packet_handshake_receive_worker,
+				   MAX_QUEUED_INCOMING_HANDSHAKES);
+	if (ret < 0)
+		goto err_handshake_rx_wq;
+	ret = -ENOMEM;
+	wg->crypt_wq = alloc_workqueue("wg-crypt-%s",
+				       WQ_PERCPU | WQ_CPU_INTENSIVE |
+				       WQ_MEM_RECLAIM, 0, wg->dev->name);
+	if (!wg->crypt_wq)
+		goto err_handshake_queue;
+	ret = wg_crypt_queue_init(&wg->encrypt_queue, wg->crypt_wq,
+				  wg_packet_encrypt, wg_packet_send_ready,
+				  MAX_QUEUED_PACKETS);
+	if (ret < 0)
+		goto err_crypt_wq;
+	ret = wg_crypt_queue_init(&wg->decrypt_queue, wg->crypt_wq,
+				  wg_packet_decrypt, wg_packet_receive_ready,
+				  MAX_QUEUED_PACKETS);
+	if (ret < 0)
+		goto err_encrypt;
+	ret = gro_cells_init(&wg->gro_cells, wg->dev);
+	if (ret < 0)
+		goto err_decrypt;
+	return 0;
+
+err_decrypt:
+	wg_spread_queue_uninit(&wg->decrypt_queue.spread);
+err_encrypt:
+	wg_spread_queue_uninit(&wg->encrypt_queue.spread);
+err_crypt_wq:
+	destroy_workqueue(wg->crypt_wq);
+err_handshake_queue:
+	wg_spread_queue_uninit(&wg->handshake_queue);
+err_handshake_rx_wq:
+	destroy_workqueue(wg->handshake_rx_wq);
+err_handshake:
+	destroy_workqueue(wg->handshake_wq);
+	return ret;
+}
+
+/*
+ * After the sockets are closed: nothing can queue more handshake
+ * messages. Those still waiting are dropped, and the ones being worked
+ * on finish, so that none completes a handshake after the caller clears
+ * the keys (the device going down) or frees the peers.
+ */
+void wg_packet_paths_uninit(struct wg_device *wg)
+{
+	struct sk_buff *skb;
+
+	while ((skb = ptr_ring_consume_bh(&wg->handshake_queue.ring))) {
+		atomic_dec(&wg->handshake_queue_len);
+		DEV_STATS_INC(wg->dev, rx_dropped);
+		kfree_skb(skb);
+	}
+	flush_workqueue(wg->handshake_rx_wq);
+	flush_workqueue(wg->handshake_wq);
+}
+
+/*
+ * After every peer is gone, so nothing produces: the workers finish what
+ * is in flight (dropping the last references to peers and sessions),
+ * then the rest goes. The device cannot transmit any more.
+ */
+void wg_packet_paths_destroy(struct wg_device *wg)
+{
+	destroy_workqueue(wg->crypt_wq);
+	wg_spread_queue_uninit(&wg->encrypt_queue.spread);
+	wg_spread_queue_uninit(&wg->decrypt_queue.spread);
+	destroy_workqueue(wg->handshake_rx_wq);
+	wg_spread_queue_uninit(&wg->handshake_queue);
+	destroy_workqueue(wg->handshake_wq);
+	gro_cells_destroy(&wg->gro_cells);
 }

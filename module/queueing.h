@@ -162,43 +162,13 @@ bool wg_ordered_enqueue(struct wg_ordered_queue *q,
 /* Room behind it: padding to 16 bytes and the tag. */
 #define WG_DATA_TAILROOM (15 + 16)
 
-/* Device lifetime (receive.c); both under device_update_lock. */
+/*
+ * The data path's lifetime with the device: its workqueues, the device-wide
+ * queues and the GRO cells. Init and uninit under device_update_lock.
+ */
 int wg_packet_paths_init(struct wg_device *wg);
 void wg_packet_paths_uninit(struct wg_device *wg);
 /* After every peer is gone: the last in-flight packets are done. */
 void wg_packet_paths_destroy(struct wg_device *wg);
-
-/* The socket's encap_rcv: takes @skb, whose data starts at the UDP header. */
-int wg_packet_receive(struct sock *sk, struct sk_buff *skb);
-
-/* What the two crypt queues do (send.c and receive.c). */
-bool wg_packet_encrypt(struct sk_buff *skb);
-unsigned int wg_packet_send_ready(struct wg_peer *peer, unsigned int budget);
-void wg_packet_send_resume_worker(struct work_struct *work);
-bool wg_packet_decrypt(struct sk_buff *skb);
-unsigned int wg_packet_receive_ready(struct wg_peer *peer,
-				     unsigned int budget);
-void wg_packet_receive_resume_worker(struct work_struct *work);
-
-/* Send side (send.c). */
-netdev_tx_t wg_xmit(struct sk_buff *skb, struct net_device *dev);
-void wg_packet_send_staged_packets(struct wg_peer *peer);
-void wg_packet_send_keepalive(struct wg_peer *peer);
-void wg_packet_send_queued_handshake_initiation(struct wg_peer *peer,
-						bool is_retry);
-void wg_packet_send_handshake_initiation(struct wg_peer *peer);
-void wg_packet_send_handshake_response(struct wg_peer *peer);
-void wg_packet_install_session(struct wg_peer *peer,
-			       struct noise_keypair *keypair);
-void wg_packet_send_cookie_reply(struct wg_device *wg,
-				 struct sk_buff *in_skb);
-void wg_packet_purge_staged_packets(struct wg_peer *peer);
-void wg_packet_handshake_send_worker(struct work_struct *work);
-
-/* Where a packet came from, and roaming (queueing.c). */
-bool wg_endpoint_from_skb(struct wg_endpoint *endpoint,
-			  const struct sk_buff *skb);
-void wg_peer_roam(struct wg_peer *peer, const struct sk_buff *skb);
-void wg_peer_clear_src(struct wg_peer *peer);
 
 #endif /* _WG_QUEUEING_H */

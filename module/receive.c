@@ -22,6 +22,8 @@
 #include "peer.h"
 #include "queueing.h"
 #include "ratelimiter.h"
+#include "receive.h"
+#include "send.h"
 #include "timers.h"
 
 #define WG_MAX_SG (MAX_SKB_FRAGS + 8)
@@ -141,7 +143,6 @@ drop:
 static void consume_response(struct wg_device *wg, struct sk_buff *skb)
 {
 	const struct wg_msg_response *msg = (const void *)skb->data;
-	struct noise_keypair *keypair;
 	struct wg_peer *peer;
 
 	if (!wg_index_hashtable_lookup(wg->index_hashtable, WG_INDEX_HANDSHAKE,
@@ -156,9 +157,7 @@ static void consume_response(struct wg_device *wg, struct sk_buff *skb)
 	wg_timers_any_authenticated_packet_received(peer);
 	wg_timers_any_authenticated_packet_traversal(peer);
 
-	keypair = wg_noise_begin_session(&peer->handshake, &peer->keypairs);
-	if (keypair) {
-		wg_packet_install_session(peer, keypair);
+	if (wg_peer_begin_session(peer)) {
 		wg_timers_handshake_complete(peer);
 		/* The responder waits for proof we have the keys: send. */
 		wg_packet_send_keepalive(peer);
@@ -183,15 +182,7 @@ static void receive_handshake(struct wg_device *wg, struct sk_buff *skb)
 	}
 	if (!wg_endpoint_from_skb(&from, skb))
 		goto drop;
-	if (from.addr.sa_family == AF_INET) {
-		src.addr = (const u8 *)&from.addr4.sin_addr;
-		src.addr_len = 4;
-		src.port = from.addr4.sin_port;
-	} else {
-		src.addr = (const u8 *)&from.addr6.sin6_addr;
-		src.addr_len = 16;
-		src.port = from.addr6.sin6_port;
-	}
+	wg_endpoint_cookie_source(&from, &src);
 
 	loaded = under_load(wg);
 	mac = wg_cookie_validate(&wg->cookie_checker, skb->data, skb->len,
@@ -218,7 +209,7 @@ drop:
 }
 
 /* On every CPU at once: the noise, cookie and peer state lock for it. */
-static void handshake_worker(struct work_struct *work)
+void wg_packet_handshake_receive_worker(struct work_struct *work)
 {
 	struct wg_spread_queue *queue = wg_spread_queue_of(work);
 	struct wg_device *wg = container_of(queue, struct wg_device,
@@ -556,95 +547,4 @@ drop:
 	DEV_STATS_INC(wg->dev, rx_length_errors);
 	kfree_skb(skb);
 	return 0;
-}
-
-int wg_packet_paths_init(struct wg_device *wg)
-{
-	int ret = -ENOMEM;
-
-	wg->handshake_wq = alloc_workqueue("wg-%s", WQ_UNBOUND | WQ_FREEZABLE,
-					   0, wg->dev->name);
-	if (!wg->handshake_wq)
-		return -ENOMEM;
-	/* Bound, as are the crypt workers: a kick names the CPU. */
-	wg->handshake_rx_wq = alloc_workqueue("wg-hs-%s",
-					      WQ_PERCPU | WQ_CPU_INTENSIVE |
-					      WQ_FREEZABLE, 0, wg->dev->name);
-	if (!wg->handshake_rx_wq)
-		goto err_handshake;
-	atomic_set(&wg->handshake_queue_len, 0);
-	ret = wg_spread_queue_init(&wg->handshake_queue, wg->handshake_rx_wq,
-				   handshake_worker,
-				   MAX_QUEUED_INCOMING_HANDSHAKES);
-	if (ret < 0)
-		goto err_handshake_rx_wq;
-	ret = -ENOMEM;
-	wg->crypt_wq = alloc_workqueue("wg-crypt-%s",
-				       WQ_PERCPU | WQ_CPU_INTENSIVE |
-				       WQ_MEM_RECLAIM, 0, wg->dev->name);
-	if (!wg->crypt_wq)
-		goto err_handshake_queue;
-	ret = wg_crypt_queue_init(&wg->encrypt_queue, wg->crypt_wq,
-				  wg_packet_encrypt, wg_packet_send_ready,
-				  MAX_QUEUED_PACKETS);
-	if (ret < 0)
-		goto err_crypt_wq;
-	ret = wg_crypt_queue_init(&wg->decrypt_queue, wg->crypt_wq,
-				  wg_packet_decrypt, wg_packet_receive_ready,
-				  MAX_QUEUED_PACKETS);
-	if (ret < 0)
-		goto err_encrypt;
-	ret = gro_cells_init(&wg->gro_cells, wg->dev);
-	if (ret < 0)
-		goto err_decrypt;
-	return 0;
-
-err_decrypt:
-	wg_spread_queue_uninit(&wg->decrypt_queue.spread);
-err_encrypt:
-	wg_spread_queue_uninit(&wg->encrypt_queue.spread);
-err_crypt_wq:
-	destroy_workqueue(wg->crypt_wq);
-err_handshake_queue:
-	wg_spread_queue_uninit(&wg->handshake_queue);
-err_handshake_rx_wq:
-	destroy_workqueue(wg->handshake_rx_wq);
-err_handshake:
-	destroy_workqueue(wg->handshake_wq);
-	return ret;
-}
-
-/*
- * After the sockets are closed: nothing can queue more handshake
- * messages. Those still waiting are dropped, and the ones being worked
- * on finish, so that none completes a handshake after the caller clears
- * the keys (the device going down) or frees the peers.
- */
-void wg_packet_paths_uninit(struct wg_device *wg)
-{
-	struct sk_buff *skb;
-
-	while ((skb = ptr_ring_consume_bh(&wg->handshake_queue.ring))) {
-		atomic_dec(&wg->handshake_queue_len);
-		DEV_STATS_INC(wg->dev, rx_dropped);
-		kfree_skb(skb);
-	}
-	flush_workqueue(wg->handshake_rx_wq);
-	flush_workqueue(wg->handshake_wq);
-}
-
-/*
- * After every peer is gone, so nothing produces: the workers finish what
- * is in flight (dropping the last references to peers and sessions),
- * then the rest goes. The device cannot transmit any more.
- */
-void wg_packet_paths_destroy(struct wg_device *wg)
-{
-	destroy_workqueue(wg->crypt_wq);
-	wg_spread_queue_uninit(&wg->encrypt_queue.spread);
-	wg_spread_queue_uninit(&wg->decrypt_queue.spread);
-	destroy_workqueue(wg->handshake_rx_wq);
-	wg_spread_queue_uninit(&wg->handshake_queue);
-	destroy_workqueue(wg->handshake_wq);
-	gro_cells_destroy(&wg->gro_cells);
 }

@@ -31,6 +31,7 @@
 #include "device.h"
 #include "peer.h"
 #include "queueing.h"
+#include "send.h"
 #include "timers.h"
 
 /* Scatterlist entries we are willing to put on the stack for one packet. */
@@ -347,7 +348,7 @@ static bool initiation_due(struct wg_peer *peer)
 }
 
 /* Process context: the handshake state sleeps on its lock. */
-void wg_packet_send_handshake_initiation(struct wg_peer *peer)
+static void send_handshake_initiation(struct wg_peer *peer)
 {
 	struct wg_msg_initiation msg;
 
@@ -375,7 +376,7 @@ void wg_packet_handshake_send_worker(struct work_struct *work)
 	struct wg_peer *peer = container_of(work, struct wg_peer,
 					    transmit_handshake_work);
 
-	wg_packet_send_handshake_initiation(peer);
+	send_handshake_initiation(peer);
 	wg_peer_put(peer);
 }
 
@@ -401,27 +402,12 @@ out:
 }
 
 /*
- * A session derived from a handshake, either side, already in the index
- * table and the peer's slots: our reference to it is dropped. The
- * handshake counts as complete only once each side has proof the other
- * holds the keys: the initiator on the response, the responder on the
- * first packet under the new session (receive.c).
- */
-void wg_packet_install_session(struct wg_peer *peer,
-			       struct noise_keypair *keypair)
-{
-	wg_noise_keypair_put(keypair);
-	wg_timers_session_derived(peer);
-}
-
-/*
  * The index moves under the handshake's lock (noise.c): if an initiation
  * or a clear got there between our two steps, the session is not begun
  * and nothing of theirs is undone here.
  */
 void wg_packet_send_handshake_response(struct wg_peer *peer)
 {
-	struct noise_keypair *keypair;
 	struct wg_msg_response msg;
 
 	atomic64_set(&peer->last_sent_handshake,
@@ -429,10 +415,8 @@ void wg_packet_send_handshake_response(struct wg_peer *peer)
 	if (!wg_noise_create_response(&msg, &peer->handshake))
 		return;
 	wg_cookie_add_macs(&peer->latest_cookie, &msg, sizeof(msg));
-	keypair = wg_noise_begin_session(&peer->handshake, &peer->keypairs);
-	if (!keypair)
+	if (!wg_peer_begin_session(peer))
 		return;
-	wg_packet_install_session(peer, keypair);
 	wg_timers_any_authenticated_packet_traversal(peer);
 	wg_timers_any_authenticated_packet_sent(peer);
 	send_buffer_to_peer(peer, &msg, sizeof(msg));
@@ -448,15 +432,7 @@ void wg_packet_send_cookie_reply(struct wg_device *wg, struct sk_buff *in_skb)
 
 	if (!wg_endpoint_from_skb(&route.endpoint, in_skb))
 		return;
-	if (route.endpoint.addr.sa_family == AF_INET) {
-		src.addr = (const u8 *)&route.endpoint.addr4.sin_addr;
-		src.addr_len = 4;
-		src.port = route.endpoint.addr4.sin_port;
-	} else {
-		src.addr = (const u8 *)&route.endpoint.addr6.sin6_addr;
-		src.addr_len = 16;
-		src.port = route.endpoint.addr6.sin6_port;
-	}
+	wg_endpoint_cookie_source(&route.endpoint, &src);
 	wg_cookie_create_reply(&reply, &wg->cookie_checker, in_skb->data,
 			       in_skb->len, &src);
 	skb = alloc_skb(WG_DATA_HEADROOM + LL_MAX_HEADER + sizeof(reply),

@@ -20,6 +20,7 @@
 #include "compat.h"
 #include "device.h"
 #include "queueing.h"
+#include "receive.h"
 #include "socket.h"
 
 static struct sock *sock_of(struct wg_device *wg, struct sock __rcu **slot)

@@ -17,6 +17,7 @@
 #include "device.h"
 #include "peer.h"
 #include "queueing.h"
+#include "send.h"
 #include "timers.h"
 
 static unsigned long jitter(void)
