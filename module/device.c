@@ -103,27 +103,28 @@ static const struct net_device_ops netdev_ops = {
 };
 
 /*
- * static_private changed (or went): the handshake takes it over, every
- * peer's static-static DH is redone, current sessions may no longer send
- * and the cookie checker answers to the new public key.
+ * A new private key (NULL: none): the handshake takes it, every peer's
+ * static-static DH is redone, current sessions may no longer send and the
+ * cookie checker answers to the new public key.
  */
-void wg_device_identity_changed(struct wg_device *wg)
+void wg_device_identity_changed(struct wg_device *wg, const u8 *private_key)
 {
+	u8 public_key[WG_KEY_LEN];
 	struct wg_peer *peer;
+	bool has;
 
 	lockdep_assert_held(&wg->device_update_lock);
 	down_write(&wg->static_identity.lock);
-	wg_noise_static_identity_set(&wg->static_identity,
-				     wg->has_identity ? wg->static_private :
-							NULL);
+	wg_noise_static_identity_set(&wg->static_identity, private_key);
 	list_for_each_entry(peer, &wg->peer_list, peer_list) {
 		wg_noise_handshake_precompute(&peer->handshake);
 		wg_noise_keypairs_expire(&peer->keypairs);
 	}
+	has = wg->static_identity.has_identity;
+	memcpy(public_key, wg->static_identity.static_public, WG_KEY_LEN);
 	up_write(&wg->static_identity.lock);
 	wg_cookie_checker_set_public(&wg->cookie_checker,
-				     wg->has_identity ? wg->static_public :
-							NULL);
+				     has ? public_key : NULL);
 }
 
 void wg_device_config_changed(struct wg_device *wg)
@@ -147,7 +148,6 @@ static void wg_destruct(struct net_device *dev)
 	wg_packet_paths_uninit(wg);
 	wg_peer_remove_all(wg);
 	wg_allowedips_free(&wg->peer_allowedips);
-	memzero_explicit(wg->static_private, sizeof(wg->static_private));
 	down_write(&wg->static_identity.lock);
 	wg_noise_static_identity_clear(&wg->static_identity);
 	up_write(&wg->static_identity.lock);

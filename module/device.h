@@ -34,14 +34,6 @@ struct wg_device {
 	struct mutex device_update_lock;	/* configuration, open, stop */
 	struct list_head device_list;	/* all devices, under RTNL */
 
-	/*
-	 * Our identity. The handshake's static identity takes these over
-	 * when the protocol is wired in.
-	 */
-	u8 static_private[WG_KEY_LEN];
-	u8 static_public[WG_KEY_LEN];
-	bool has_identity;
-
 	/* Under device_update_lock. */
 	struct list_head peer_list;
 	unsigned int num_peers;
@@ -64,9 +56,9 @@ struct wg_device {
 	u32 fwmark;
 
 	/*
-	 * The protocol's view of our identity (mirrors static_private
-	 * above, set by wg_device_identity_changed()) and the checker of
-	 * mac1/mac2 on what arrives.
+	 * Our identity, the only copy of our private key (set by
+	 * wg_device_identity_changed(), read under its lock), and the
+	 * checker of mac1/mac2 on what arrives.
 	 */
 	struct noise_static_identity static_identity;
 	struct wg_cookie_checker cookie_checker;
@@ -98,6 +90,6 @@ struct wg_device *wg_device_get(struct net *net, int ifindex,
 				const char *ifname, int *err);
 void wg_device_put(struct wg_device *wg);
 void wg_device_config_changed(struct wg_device *wg);
-void wg_device_identity_changed(struct wg_device *wg);
+void wg_device_identity_changed(struct wg_device *wg, const u8 *private_key);
 
 #endif /* _WG_DEVICE_H */

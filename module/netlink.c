@@ -175,17 +175,19 @@ static int put_identity(struct sk_buff *skb, struct wg_device *wg)
 static int put_device_attrs(struct sk_buff *skb, struct wg_device *wg)
 {
 	u16 port = wg->bound_port ? wg->bound_port : wg->incoming_port;
+	u8 private[WG_KEY_LEN], public[WG_KEY_LEN];
+	int ret = 0;
 
 	if (nla_put_u16(skb, WGDEVICE_A_LISTEN_PORT, port) ||
 	    nla_put_u32(skb, WGDEVICE_A_FWMARK, wg->fwmark))
 		return -EMSGSIZE;
-	if (wg->has_identity &&
-	    (nla_put(skb, WGDEVICE_A_PRIVATE_KEY, WG_KEY_LEN,
-		     wg->static_private) ||
-	     nla_put(skb, WGDEVICE_A_PUBLIC_KEY, WG_KEY_LEN,
-		     wg->static_public)))
-		return -EMSGSIZE;
-	return 0;
+	if (wg_noise_static_identity_get(&wg->static_identity, private,
+					 public) &&
+	    (nla_put(skb, WGDEVICE_A_PRIVATE_KEY, WG_KEY_LEN, private) ||
+	     nla_put(skb, WGDEVICE_A_PUBLIC_KEY, WG_KEY_LEN, public)))
+		ret = -EMSGSIZE;
+	memzero_explicit(private, sizeof(private));
+	return ret;
 }
 
 /* Everything about a peer except its public key and allowed IPs. */
@@ -193,13 +195,17 @@ static int put_peer_details(struct sk_buff *skb, struct wg_peer *peer)
 {
 	struct __kernel_timespec when;
 	struct wg_endpoint endpoint;
+	u8 psk[WG_KEY_LEN];
 	struct timespec64 ts;
+	int ret;
 
 	wg_peer_get_last_handshake(peer, &ts);
 	when.tv_sec = ts.tv_sec;
 	when.tv_nsec = ts.tv_nsec;
-	if (nla_put(skb, WGPEER_A_PRESHARED_KEY, WG_KEY_LEN,
-		    peer->preshared_key) ||
+	wg_noise_handshake_get_psk(&peer->handshake, psk);
+	ret = nla_put(skb, WGPEER_A_PRESHARED_KEY, WG_KEY_LEN, psk);
+	memzero_explicit(psk, sizeof(psk));
+	if (ret ||
 	    nla_put(skb, WGPEER_A_LAST_HANDSHAKE_TIME, sizeof(when), &when) ||
 	    nla_put_u16(skb, WGPEER_A_PERSISTENT_KEEPALIVE_INTERVAL,
 			peer->persistent_keepalive_interval) ||
@@ -417,22 +423,20 @@ static bool all_zero(const u8 *key)
  */
 static int set_private_key(struct wg_device *wg, const u8 *key)
 {
-	u8 private[WG_KEY_LEN], public[WG_KEY_LEN];
+	u8 private[WG_KEY_LEN], public[WG_KEY_LEN], old[WG_KEY_LEN];
 	struct wg_peer *peer;
 	int ret = 0;
 
 	if (all_zero(key)) {
-		memzero_explicit(wg->static_private, WG_KEY_LEN);
-		memset(wg->static_public, 0, WG_KEY_LEN);
-		wg->has_identity = false;
-		wg_device_identity_changed(wg);
+		wg_device_identity_changed(wg, NULL);
 		return 0;
 	}
 
 	memcpy(private, key, WG_KEY_LEN);
 	curve25519_clamp_secret(private);
-	if (wg->has_identity &&
-	    !crypto_memneq(private, wg->static_private, WG_KEY_LEN))
+	if (wg_noise_static_identity_get(&wg->static_identity, old,
+					 NULL) &&
+	    !crypto_memneq(private, old, WG_KEY_LEN))
 		goto out;
 	if (!curve25519_generate_public(public, private)) {
 		ret = -EINVAL;
@@ -443,12 +447,10 @@ static int set_private_key(struct wg_device *wg, const u8 *key)
 		wg_peer_remove(peer);
 		wg_peer_put(peer);
 	}
-	memcpy(wg->static_private, private, WG_KEY_LEN);
-	memcpy(wg->static_public, public, WG_KEY_LEN);
-	wg->has_identity = true;
-	wg_device_identity_changed(wg);
+	wg_device_identity_changed(wg, private);
 out:
 	memzero_explicit(private, sizeof(private));
+	memzero_explicit(old, sizeof(old));
 	return ret;
 }
 
@@ -543,6 +545,7 @@ static int set_peer(struct wg_device *wg, struct nlattr *attr)
 	struct nlattr *tb[WGPEER_A_MAX + 1], *ip;
 	struct wg_endpoint endpoint;
 	struct wg_peer *peer = NULL;
+	u8 ours[WG_KEY_LEN];
 	const u8 *public_key;
 	u32 flags = 0;
 	int ret, rem;
@@ -566,8 +569,8 @@ static int set_peer(struct wg_device *wg, struct nlattr *attr)
 	}
 
 	public_key = nla_data(tb[WGPEER_A_PUBLIC_KEY]);
-	if (wg->has_identity &&
-	    !memcmp(public_key, wg->static_public, WG_KEY_LEN))
+	if (wg_noise_static_identity_get(&wg->static_identity, NULL, ours) &&
+	    !memcmp(public_key, ours, WG_KEY_LEN))
 		return 0;
 
 	peer = wg_pubkey_hashtable_lookup(wg->peer_hashtable, public_key);
@@ -591,7 +594,8 @@ static int set_peer(struct wg_device *wg, struct nlattr *attr)
 	if (tb[WGPEER_A_PRESHARED_KEY]) {
 		const u8 *psk = nla_data(tb[WGPEER_A_PRESHARED_KEY]);
 
-		wg_peer_set_preshared_key(peer, all_zero(psk) ? NULL : psk);
+		wg_noise_handshake_set_psk(&peer->handshake,
+					   all_zero(psk) ? NULL : psk);
 	}
 	if (tb[WGPEER_A_ENDPOINT])
 		wg_peer_set_endpoint(peer, &endpoint);

@@ -257,6 +257,27 @@ void wg_noise_static_identity_set(struct noise_static_identity *identity,
 		wg_noise_static_identity_clear(identity);
 }
 
+/*
+ * Copy out our identity, for configuration reads and checks; false (and
+ * nothing copied) when there is none. Either output may be NULL; the
+ * caller wipes its copy of the private key.
+ */
+bool wg_noise_static_identity_get(struct noise_static_identity *identity,
+				  u8 private_key[WG_KEY_LEN],
+				  u8 public_key[WG_KEY_LEN])
+{
+	bool has;
+
+	down_read(&identity->lock);
+	has = identity->has_identity;
+	if (has && private_key)
+		memcpy(private_key, identity->static_private, WG_KEY_LEN);
+	if (has && public_key)
+		memcpy(public_key, identity->static_public, WG_KEY_LEN);
+	up_read(&identity->lock);
+	return has;
+}
+
 /* Handshake state -------------------------------------------------------- */
 
 /*
@@ -342,6 +363,15 @@ void wg_noise_handshake_set_psk(struct noise_handshake *handshake,
 	else
 		memzero_explicit(handshake->preshared_key, WG_KEY_LEN);
 	up_write(&handshake->lock);
+}
+
+/* The preshared key, all zero when there is none; the caller wipes it. */
+void wg_noise_handshake_get_psk(struct noise_handshake *handshake,
+				u8 preshared_key[WG_KEY_LEN])
+{
+	down_read(&handshake->lock);
+	memcpy(preshared_key, handshake->preshared_key, WG_KEY_LEN);
+	up_read(&handshake->lock);
 }
 
 /* Forget the handshake in progress and take its index out of the table. */

@@ -145,6 +145,9 @@ void wg_noise_static_identity_init(struct noise_static_identity *identity);
 void wg_noise_static_identity_set(struct noise_static_identity *identity,
 				  const u8 *private_key);
 void wg_noise_static_identity_clear(struct noise_static_identity *identity);
+bool wg_noise_static_identity_get(struct noise_static_identity *identity,
+				  u8 private_key[WG_KEY_LEN],
+				  u8 public_key[WG_KEY_LEN]);
 
 /* Handshake lifetime and configuration. */
 void wg_noise_handshake_init(struct noise_handshake *handshake,
@@ -156,6 +159,8 @@ void wg_noise_handshake_init(struct noise_handshake *handshake,
 void wg_noise_handshake_precompute(struct noise_handshake *handshake);
 void wg_noise_handshake_set_psk(struct noise_handshake *handshake,
 				const u8 *preshared_key);
+void wg_noise_handshake_get_psk(struct noise_handshake *handshake,
+				u8 preshared_key[WG_KEY_LEN]);
 void wg_noise_handshake_clear(struct noise_handshake *handshake);
 void wg_noise_handshake_wipe(struct noise_handshake *handshake);
 bool wg_noise_handshake_usable(struct noise_handshake *handshake);

@@ -107,8 +107,6 @@ struct wg_peer *wg_peer_create(struct wg_device *wg,
 
 	peer->device = wg;
 	memcpy(peer->public_key, public_key, WG_KEY_LEN);
-	if (preshared_key)
-		memcpy(peer->preshared_key, preshared_key, WG_KEY_LEN);
 	rwlock_init(&peer->endpoint_lock);
 	seqlock_init(&peer->last_handshake_lock);
 	atomic64_set(&peer->rx_bytes, 0);
@@ -129,7 +127,6 @@ static void free_peer_rcu(struct rcu_head *rcu)
 {
 	struct wg_peer *peer = container_of(rcu, struct wg_peer, rcu);
 
-	memzero_explicit(peer->preshared_key, sizeof(peer->preshared_key));
 	/* Nobody can reach the peer any more: wipe without the locks. */
 	memzero_explicit(&peer->handshake, sizeof(peer->handshake));
 	memzero_explicit(&peer->latest_cookie, sizeof(peer->latest_cookie));
@@ -259,16 +256,6 @@ void wg_peer_stop(struct wg_peer *peer)
 	clear_keys(peer);
 	wg_peer_clear_src(peer);
 	atomic64_set(&peer->last_sent_handshake, 0);
-}
-
-/* NULL clears it; the handshake state gets its own copy. */
-void wg_peer_set_preshared_key(struct wg_peer *peer, const u8 *key)
-{
-	if (key)
-		memcpy(peer->preshared_key, key, WG_KEY_LEN);
-	else
-		memzero_explicit(peer->preshared_key, WG_KEY_LEN);
-	wg_noise_handshake_set_psk(&peer->handshake, key);
 }
 
 void wg_peer_get_last_handshake(struct wg_peer *peer,

@@ -39,8 +39,6 @@ struct wg_device;
 struct wg_peer {
 	struct wg_device *device;
 	u8 public_key[WG_KEY_LEN];
-	/* All zero when unset. Moves into the handshake state later. */
-	u8 preshared_key[WG_KEY_LEN];
 
 	/* Written by configuration and by roaming; read on every send. */
 	struct wg_endpoint endpoint;
@@ -128,7 +126,6 @@ void wg_peer_put(struct wg_peer *peer);
 bool wg_peer_begin_session(struct wg_peer *peer);
 bool wg_peer_drain_more(struct wg_peer *peer, unsigned int budget,
 			struct work_struct *work);
-void wg_peer_set_preshared_key(struct wg_peer *peer, const u8 *key);
 void wg_peer_get_last_handshake(struct wg_peer *peer,
 				struct timespec64 *when);
 
