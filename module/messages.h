@@ -12,6 +12,8 @@
 #include <linux/stddef.h>
 #include <linux/types.h>
 
+#include "wg_genl.h"	/* WG_KEY_LEN, shared with the configuration ABI */
+
 enum wg_limits {
 	REKEY_AFTER_MESSAGES = 1ULL << 60,
 	REJECT_AFTER_MESSAGES = U64_MAX - 8192 - 1,
@@ -41,7 +43,6 @@ enum wg_message_type {
 
 /* Sizes of the fields that travel on the wire, in bytes. */
 enum wg_wire_sizes {
-	WG_KEY_LEN = 32,
 	WG_HASH_LEN = 32,
 	WG_AUTHTAG_LEN = 16,
 	WG_TIMESTAMP_LEN = 12,

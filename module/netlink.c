@@ -27,7 +27,6 @@
 #include "queueing.h"
 #include "send.h"
 #include "socket.h"
-/* Last: it defines WG_KEY_LEN as a macro, messages.h as an enum. */
 #include "wg_genl.h"
 
 static struct genl_family genl_family;

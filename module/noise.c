@@ -477,7 +477,7 @@ void wg_noise_initiation_forget(struct noise_initiation_scratch *scratch)
  * who claims to be initiating, so the caller can look the peer up by
  * scratch->remote_static. Nothing is trusted yet.
  */
-bool wg_noise_initiation_open(struct noise_initiation_scratch *scratch,
+bool wg_noise_initiation_identify(struct noise_initiation_scratch *scratch,
 			      const struct wg_msg_initiation *src,
 			      struct noise_static_identity *identity)
 {
@@ -524,7 +524,7 @@ static bool initiation_flood(const struct noise_handshake *handshake)
 
 /*
  * Responder, second half, given the handshake of the peer whose static
- * key wg_noise_initiation_open() revealed: ss and the timestamp, then
+ * key wg_noise_initiation_identify() revealed: ss and the timestamp, then
  * the replay and flood checks. Wipes @scratch in every case.
  */
 bool wg_noise_initiation_finish(struct noise_initiation_scratch *scratch,

@@ -117,7 +117,7 @@ static void consume_initiation(struct wg_device *wg, struct sk_buff *skb)
 	struct noise_initiation_scratch scratch;
 	struct wg_peer *peer;
 
-	if (!wg_noise_initiation_open(&scratch, msg, &wg->static_identity))
+	if (!wg_noise_initiation_identify(&scratch, msg, &wg->static_identity))
 		goto drop;
 	peer = wg_pubkey_hashtable_lookup(wg->peer_hashtable,
 					  scratch.remote_static);
@@ -281,12 +281,15 @@ static u8 outer_dsfield(struct sk_buff *skb)
 	return ipv6_get_dsfield(ipv6_hdr(skb));
 }
 
-/* Decrypt @skb, a data message, in place; the tag and header stay. */
-static bool open_data(struct sk_buff *skb, struct noise_keypair *keypair,
-		      u64 counter)
+/*
+ * The decrypt queue's work on one packet: decrypt @skb, a data message,
+ * in place with the session and counter it was queued with; the tag and
+ * header stay.
+ */
+bool wg_packet_decrypt(struct sk_buff *skb)
 {
+	unsigned int len = skb->len - sizeof(struct wg_msg_data);
 	struct scatterlist sg[WG_MAX_SG];
-	unsigned int sealed = skb->len - sizeof(struct wg_msg_data);
 	struct sk_buff *trailer;
 	int nfrags;
 
@@ -294,9 +297,10 @@ static bool open_data(struct sk_buff *skb, struct noise_keypair *keypair,
 	if (unlikely(nfrags < 0 || nfrags > ARRAY_SIZE(sg)))
 		return false;
 	sg_init_table(sg, nfrags);
-	if (skb_to_sgvec(skb, sg, sizeof(struct wg_msg_data), sealed) <= 0)
+	if (skb_to_sgvec(skb, sg, sizeof(struct wg_msg_data), len) <= 0)
 		return false;
-	return wg_noise_decrypt_sg(keypair, sg, sealed, counter);
+	return wg_noise_decrypt_sg(wg_cb(skb)->keypair, sg, len,
+				   wg_cb(skb)->nonce);
 }
 
 /* Hand an authenticated inner packet of @peer to the stack. */
@@ -444,13 +448,7 @@ void wg_packet_receive_resume_worker(struct work_struct *work)
 	wg_peer_put(peer);
 }
 
-/* The decrypt queue's work on one packet. */
-bool wg_packet_decrypt(struct sk_buff *skb)
-{
-	return open_data(skb, wg_cb(skb)->keypair, wg_cb(skb)->nonce);
-}
-
-/* Softirq: find the session of a data message and queue it to be opened. */
+/* Softirq: find the session of a data message and queue it for decryption. */
 static void receive_data(struct wg_device *wg, struct sock *sk,
 			 struct sk_buff *skb)
 {

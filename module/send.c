@@ -450,9 +450,14 @@ static unsigned int padded_len(unsigned int len, unsigned int mtu)
 	return min(ALIGN(len, 16U), max(len, mtu));
 }
 
-/* Turn @skb (an inner packet or empty) into a sealed data message. */
-static bool encrypt_packet(struct sk_buff *skb, struct noise_keypair *keypair)
+/*
+ * The encrypt queue's work on one packet: turn @skb (an inner packet or
+ * empty) into an encrypted data message under the session and nonce it
+ * was queued with.
+ */
+bool wg_packet_encrypt(struct sk_buff *skb)
 {
+	struct noise_keypair *keypair = wg_cb(skb)->keypair;
 	struct scatterlist sg[WG_MAX_SG];
 	unsigned int plain = skb->len;
 	unsigned int padded = padded_len(plain, wg_cb(skb)->mtu);
@@ -576,17 +581,11 @@ void wg_packet_send_resume_worker(struct work_struct *work)
 	wg_peer_put(peer);
 }
 
-/* The encrypt queue's work on one packet. */
-bool wg_packet_encrypt(struct sk_buff *skb)
-{
-	return encrypt_packet(skb, wg_cb(skb)->keypair);
-}
-
 /*
  * Give @packets nonces of @keypair in order and queue them for the
  * workers. What cannot get a nonce stays in @packets.
  */
-static void queue_sealing(struct wg_peer *peer, struct noise_keypair *keypair,
+static void queue_encryption(struct wg_peer *peer, struct noise_keypair *keypair,
 			  struct sk_buff_head *packets, u64 *last_nonce)
 {
 	struct wg_crypt_queue *crypt = &peer->device->encrypt_queue;
@@ -651,7 +650,7 @@ void wg_packet_send_staged_packets(struct wg_peer *peer)
 	if (unlikely(!keypair))
 		goto no_session;
 
-	queue_sealing(peer, keypair, &packets, &nonce);
+	queue_encryption(peer, keypair, &packets, &nonce);
 	if (unlikely(!skb_queue_empty(&packets)))
 		goto no_session;
 	if (unlikely(wg_noise_keypair_rekey_on_send(keypair, nonce)))

@@ -103,7 +103,7 @@ static bool responder_consume(struct kunit *test, struct pair *p,
 {
 	struct noise_initiation_scratch scratch;
 
-	if (!wg_noise_initiation_open(&scratch, msg, &p->b))
+	if (!wg_noise_initiation_identify(&scratch, msg, &p->b))
 		return false;
 	KUNIT_EXPECT_EQ(test, memcmp(scratch.remote_static, p->a.static_public,
 				     WG_KEY_LEN), 0);
@@ -362,7 +362,7 @@ static void noise_low_order_peer(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, wg_noise_create_initiation(&init, &p->a_to_b));
 	bad = init;
 	memset(bad.ephemeral, 0, WG_KEY_LEN);
-	KUNIT_EXPECT_FALSE(test, wg_noise_initiation_open(&scratch, &bad, &p->b));
+	KUNIT_EXPECT_FALSE(test, wg_noise_initiation_identify(&scratch, &bad, &p->b));
 
 	/* A peer whose static-static DH is zero can never be consumed. */
 	memset(p->b_to_a.precomputed_static_static, 0, WG_KEY_LEN);
@@ -383,7 +383,7 @@ static void noise_no_identity(struct kunit *test)
 	wg_noise_handshake_precompute(&p->b_to_a);
 	up_write(&p->b.lock);
 	KUNIT_EXPECT_FALSE(test, p->b.has_identity);
-	KUNIT_EXPECT_FALSE(test, wg_noise_initiation_open(&scratch, &init, &p->b));
+	KUNIT_EXPECT_FALSE(test, wg_noise_initiation_identify(&scratch, &init, &p->b));
 	KUNIT_EXPECT_FALSE(test, wg_noise_handshake_usable(&p->b_to_a));
 	free_pair(p);
 }
@@ -493,7 +493,7 @@ static void noise_known_vector(struct kunit *test)
 	peer_init(test, b_to_a, b, a->static_public, vec_psk);
 
 	/* Responder: the model's initiation opens and leaves the same state. */
-	KUNIT_ASSERT_TRUE(test, wg_noise_initiation_open(&scratch, init, b));
+	KUNIT_ASSERT_TRUE(test, wg_noise_initiation_identify(&scratch, init, b));
 	KUNIT_EXPECT_EQ(test, memcmp(scratch.remote_static, a->static_public,
 				     WG_KEY_LEN), 0);
 	KUNIT_ASSERT_TRUE(test, wg_noise_initiation_finish(&scratch, init,
