@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Protocol constants of WireGuard v1, named as in the protocol paper.
- * Wire structures of SPEC section 1; multi-byte fields are little-endian.
+ * The wire messages of the protocol; multi-byte fields are little-endian.
  */
 #ifndef _WG_MESSAGES_H
 #define _WG_MESSAGES_H

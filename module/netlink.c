@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Configuration over generic netlink, in the ABI of SPEC section 2.
+ * Configuration over generic netlink, in the ABI of the in-kernel module
+ * (include/uapi/wg_genl.h).
  *
  * SET runs under the device's device_update_lock (no RTNL: ndo_open and
  * ndo_stop take the same mutex, and socket changes only look at

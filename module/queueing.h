@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The packet paths between the netdevice and the UDP sockets: what send.c
- * and receive.c offer each other, the device and the timers, and the
- * per-packet state they keep in skb->cb.
+ * What the two packet paths (send.h, receive.h) share: the per-packet
+ * state they keep in skb->cb, the device-wide queues with a worker per
+ * CPU, the per-peer ordered queues, and their lifetime with the device.
  *
  * Contexts: wg_xmit() and wg_packet_receive() run in softirq (or with BH
  * disabled); anything that touches the handshake or cookie state takes

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Receiving: every datagram on our port is checked for a known type and
- * its exact size. Handshake messages wait in a bounded queue for the
- * device's handshake worker (the handshake state sleeps on its lock);
- * data messages are authenticated and decrypted in place right here in
- * softirq and handed to the stack through GRO cells.
+ * its exact size, in softirq. Handshake messages wait in a bounded queue
+ * for the handshake workers, one per CPU (the handshake state sleeps on
+ * its lock). Data messages find their session here, then wait in the
+ * device's decrypt queue for a crypt worker, which decrypts them in place
+ * in process context; the peer's ordered queue hands them to the stack
+ * through GRO cells in the order they arrived, with BH disabled.
  *
  * Nothing received is answered except valid handshakes and, under load,
  * initiations with a good mac1 (with a cookie reply). Every drop is
