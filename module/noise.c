@@ -478,8 +478,8 @@ void wg_noise_initiation_forget(struct noise_initiation_scratch *scratch)
  * scratch->remote_static. Nothing is trusted yet.
  */
 bool wg_noise_initiation_identify(struct noise_initiation_scratch *scratch,
-			      const struct wg_msg_initiation *src,
-			      struct noise_static_identity *identity)
+				  const struct wg_msg_initiation *src,
+				  struct noise_static_identity *identity)
 {
 	u8 key[WG_KEY_LEN];
 	u8 *ck = scratch->chaining_key;

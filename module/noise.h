@@ -172,8 +172,8 @@ bool wg_noise_handshake_usable(struct noise_handshake *handshake);
 bool wg_noise_create_initiation(struct wg_msg_initiation *dst,
 				struct noise_handshake *handshake);
 bool wg_noise_initiation_identify(struct noise_initiation_scratch *scratch,
-			      const struct wg_msg_initiation *src,
-			      struct noise_static_identity *identity);
+				  const struct wg_msg_initiation *src,
+				  struct noise_static_identity *identity);
 bool wg_noise_initiation_finish(struct noise_initiation_scratch *scratch,
 				const struct wg_msg_initiation *src,
 				struct noise_handshake *handshake);

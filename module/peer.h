@@ -35,7 +35,6 @@
 
 struct wg_device;
 
-
 struct wg_peer {
 	struct wg_device *device;
 	u8 public_key[WG_KEY_LEN];

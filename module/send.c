@@ -585,8 +585,9 @@ void wg_packet_send_resume_worker(struct work_struct *work)
  * Give @packets nonces of @keypair in order and queue them for the
  * workers. What cannot get a nonce stays in @packets.
  */
-static void queue_encryption(struct wg_peer *peer, struct noise_keypair *keypair,
-			  struct sk_buff_head *packets, u64 *last_nonce)
+static void queue_encryption(struct wg_peer *peer,
+			     struct noise_keypair *keypair,
+			     struct sk_buff_head *packets, u64 *last_nonce)
 {
 	struct wg_crypt_queue *crypt = &peer->device->encrypt_queue;
 	struct wg_ordered_queue *q = &peer->tx_queue;
