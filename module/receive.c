@@ -30,6 +30,30 @@
 
 #define WG_MAX_SG (MAX_SKB_FRAGS + 8)
 
+/*
+ * Why a received packet was dropped, for an operator: rate-limited, and
+ * printed only when enabled with dynamic debug (or built with
+ * CONFIG_WG_DEBUG=y), so the arguments cost nothing otherwise. @skb's
+ * outer IP and UDP headers must still be in place.
+ */
+#define drop_dbg(wg, skb, why, ...)					\
+	do {								\
+		struct wg_endpoint __from;				\
+									\
+		net_dbg_ratelimited("%s: from %pISpfsc: " why "\n",	\
+				    (wg)->dev->name,			\
+				    outer_source(skb, &__from),		\
+				    ##__VA_ARGS__);			\
+	} while (0)
+
+static const struct sockaddr *outer_source(const struct sk_buff *skb,
+					   struct wg_endpoint *from)
+{
+	if (!wg_endpoint_from_skb(from, skb))
+		from->addr.sa_family = AF_UNSPEC;
+	return &from->addr;
+}
+
 /* The type of a well-formed message, MESSAGE_INVALID otherwise. */
 static enum wg_message_type classify(struct sk_buff *skb)
 {
@@ -110,6 +134,7 @@ static void consume_cookie(struct wg_device *wg, struct sk_buff *skb)
 	wg_peer_put(peer);
 	return;
 drop:
+	drop_dbg(wg, skb, "invalid cookie reply");
 	DEV_STATS_INC(wg->dev, rx_dropped);
 }
 
@@ -139,6 +164,7 @@ static void consume_initiation(struct wg_device *wg, struct sk_buff *skb)
 	wg_peer_put(peer);
 	return;
 drop:
+	drop_dbg(wg, skb, "invalid handshake initiation");
 	DEV_STATS_INC(wg->dev, rx_dropped);
 }
 
@@ -167,6 +193,7 @@ static void consume_response(struct wg_device *wg, struct sk_buff *skb)
 	wg_peer_put(peer);
 	return;
 drop:
+	drop_dbg(wg, skb, "invalid handshake response");
 	DEV_STATS_INC(wg->dev, rx_dropped);
 }
 
@@ -189,16 +216,20 @@ static void receive_handshake(struct wg_device *wg, struct sk_buff *skb)
 	loaded = under_load(wg);
 	mac = wg_cookie_validate(&wg->cookie_checker, skb->data, skb->len,
 				 loaded, &src);
-	if (mac == WG_COOKIE_MAC_INVALID)
+	if (mac == WG_COOKIE_MAC_INVALID) {
+		drop_dbg(wg, skb, "handshake message with an invalid mac1");
 		goto drop;
+	}
 	if (loaded) {
 		if (mac != WG_COOKIE_MAC2_VALID) {
 			wg_packet_send_cookie_reply(wg, skb);
 			return;
 		}
 		if (!wg_ratelimiter_allow(READ_ONCE(wg->creating_net),
-					  from.addr.sa_family, src.addr))
+					  from.addr.sa_family, src.addr)) {
+			drop_dbg(wg, skb, "handshake rate limit reached");
 			goto drop;
+		}
 	}
 
 	if (type == MESSAGE_HANDSHAKE_INITIATION)
@@ -237,6 +268,7 @@ static void queue_handshake(struct wg_device *wg, struct sk_buff *skb)
 	atomic_inc(&wg->handshake_queue_len);
 	if (unlikely(ptr_ring_produce_bh(&wg->handshake_queue.ring, skb))) {
 		atomic_dec(&wg->handshake_queue_len);
+		drop_dbg(wg, skb, "handshake queue full");
 		goto drop;
 	}
 	wg_spread_queue_kick(&wg->handshake_queue, 1);
@@ -317,6 +349,8 @@ static void deliver(struct wg_device *wg, struct wg_peer *peer,
 	skb_reset_network_header(skb);
 	len = inner_len(skb, &proto);
 	if (unlikely(!len) || pskb_trim(skb, len)) {
+		net_dbg_ratelimited("%s: peer %llu sent a packet that is not valid IP\n",
+				    dev->name, peer->internal_id);
 		DEV_STATS_INC(dev, rx_length_errors);
 		DEV_STATS_INC(dev, rx_errors);
 		goto drop;
@@ -329,6 +363,14 @@ static void deliver(struct wg_device *wg, struct wg_peer *peer,
 	rcu_read_unlock_bh();
 	wg_peer_put(owner);
 	if (unlikely(owner != peer)) {
+		if (proto == htons(ETH_P_IP))
+			net_dbg_ratelimited("%s: peer %llu sent a packet from %pI4, not in its allowed IPs\n",
+					    dev->name, peer->internal_id,
+					    &ip_hdr(skb)->saddr);
+		else
+			net_dbg_ratelimited("%s: peer %llu sent a packet from %pI6c, not in its allowed IPs\n",
+					    dev->name, peer->internal_id,
+					    &ipv6_hdr(skb)->saddr);
 		DEV_STATS_INC(dev, rx_errors);
 		goto drop;
 	}
@@ -388,6 +430,9 @@ unsigned int wg_packet_receive_ready(struct wg_peer *peer,
 				     WG_PACKET_CRYPTED ||
 				     !wg_replay_check_and_update(&keypair->receiving_counter,
 								 wg_cb(skb)->nonce))) {
+				drop_dbg(wg, skb,
+					 "data for peer %llu that did not decrypt, or replayed (counter %llu)",
+					 peer->internal_id, wg_cb(skb)->nonce);
 				wg_noise_keypair_put(keypair);
 				DEV_STATS_INC(wg->dev, rx_dropped);
 				kfree_skb(skb);
@@ -476,13 +521,19 @@ static void receive_data(struct wg_device *wg, struct sock *sk,
 							    struct noise_keypair,
 							    index_entry));
 	rcu_read_unlock_bh();
-	if (unlikely(!entry))
+	if (unlikely(!entry)) {
+		drop_dbg(wg, skb, "data for an unknown session");
 		goto drop_silent;
+	}
 	if (unlikely(!keypair))
 		goto drop_peer;
 	if (unlikely(!wg_noise_keypair_receive_allowed(keypair) ||
-		     wg_replay_too_old(&keypair->receiving_counter, counter)))
+		     wg_replay_too_old(&keypair->receiving_counter, counter))) {
+		drop_dbg(wg, skb,
+			 "data for peer %llu under an expired session, or too old",
+			 peer->internal_id);
 		goto drop_peer;
+	}
 
 	wg_cb(skb)->peer = peer;
 	wg_cb(skb)->keypair = keypair;
@@ -497,8 +548,11 @@ static void receive_data(struct wg_device *wg, struct sock *sk,
 	queued = wg_ordered_enqueue(q, &wg->decrypt_queue, skb);
 	dead = queued && atomic_read(&wg_cb(skb)->state) == WG_PACKET_DEAD;
 	spin_unlock_bh(&q->packets.lock);
-	if (unlikely(!queued))
+	if (unlikely(!queued)) {
+		drop_dbg(wg, skb, "receive queue of peer %llu full",
+			 peer->internal_id);
 		goto drop_peer;
+	}
 	wg_spread_queue_kick(&wg->decrypt_queue.spread, 1);
 	/* No worker will finish a packet the ring had no room for. */
 	if (unlikely(dead)) {
@@ -543,6 +597,7 @@ int wg_packet_receive(struct sock *sk, struct sk_buff *skb)
 		break;
 	}
 drop:
+	drop_dbg(wg, skb, "%u bytes that are no message", skb->len);
 	DEV_STATS_INC(wg->dev, rx_errors);
 	DEV_STATS_INC(wg->dev, rx_length_errors);
 	kfree_skb(skb);

@@ -319,6 +319,8 @@ static int send_skb(struct wg_device *wg, struct sk_buff *skb,
 	return 0;
 err:
 	rcu_read_unlock_bh();
+	net_dbg_ratelimited("%s: cannot send to %pISpfsc: error %d\n",
+			    wg->dev->name, &route->endpoint.addr, ret);
 	kfree_skb(skb);
 	return ret;
 }
@@ -768,6 +770,8 @@ netdev_tx_t wg_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 	proto = inner_protocol(skb);
 	if (unlikely(!proto)) {
+		net_dbg_ratelimited("%s: not sending a packet that is not IP\n",
+				    dev->name);
 		DEV_STATS_INC(dev, tx_errors);
 		goto drop;
 	}
@@ -775,6 +779,12 @@ netdev_tx_t wg_xmit(struct sk_buff *skb, struct net_device *dev)
 	peer = wg_allowedips_lookup_dst(&wg->peer_allowedips, skb);
 	rcu_read_unlock_bh();
 	if (unlikely(!peer)) {
+		if (proto == htons(ETH_P_IP))
+			net_dbg_ratelimited("%s: no peer has allowed IPs for %pI4\n",
+					    dev->name, &ip_hdr(skb)->daddr);
+		else
+			net_dbg_ratelimited("%s: no peer has allowed IPs for %pI6c\n",
+					    dev->name, &ipv6_hdr(skb)->daddr);
 		no_route(skb, proto);
 		DEV_STATS_INC(dev, tx_errors);
 		goto drop;
@@ -783,6 +793,8 @@ netdev_tx_t wg_xmit(struct sk_buff *skb, struct net_device *dev)
 	family = peer->endpoint.addr.sa_family;
 	read_unlock_bh(&peer->endpoint_lock);
 	if (unlikely(family != AF_INET && family != AF_INET6)) {
+		net_dbg_ratelimited("%s: no endpoint for peer %llu\n",
+				    dev->name, peer->internal_id);
 		DEV_STATS_INC(dev, tx_dropped);
 		wg_peer_put(peer);
 		goto drop;
