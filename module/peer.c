@@ -60,6 +60,49 @@ static void clear_keys_worker(struct work_struct *work)
 	wg_peer_put(peer);
 }
 
+/*
+ * A drainer runs with BH disabled and would go on as long as workers on
+ * other CPUs keep finishing packets (garbage that fails to decrypt is
+ * finished too). A BH-disabled stretch takes at most WG_DRAIN_BUDGET
+ * packets, over all the drains in it; after wg_ordered_end() says the
+ * head is ready, this says whether budget is left to go round again. If
+ * not, @work (which drains again) is queued on the crypt workqueue with a
+ * reference to @peer, and softirqs, other peers and the scheduler get the
+ * CPU in between. A packet at the head holds the peer, so the reference
+ * can be had.
+ */
+bool wg_peer_drain_more(struct wg_peer *peer, unsigned int budget,
+			struct work_struct *work)
+{
+	if (budget)
+		return true;
+	if (wg_peer_get_maybe_zero(peer) &&
+	    !queue_work(peer->device->crypt_wq, work))
+		wg_peer_put(peer);
+	return false;
+}
+
+/* A drain that ran out of budget goes on here, holding the peer. */
+static void resume_drain(struct wg_peer *peer, wg_drain_fn drain)
+{
+	local_bh_disable();
+	drain(peer, WG_DRAIN_BUDGET);
+	local_bh_enable();
+	wg_peer_put(peer);
+}
+
+static void tx_resume_worker(struct work_struct *work)
+{
+	resume_drain(container_of(work, struct wg_peer, tx_resume_work),
+		     wg_packet_send_ready);
+}
+
+static void rx_resume_worker(struct work_struct *work)
+{
+	resume_drain(container_of(work, struct wg_peer, rx_resume_work),
+		     wg_packet_receive_ready);
+}
+
 /* Process context: the handshake and identity locks sleep. */
 static void init_protocol(struct wg_device *wg, struct wg_peer *peer,
 			  const u8 *public_key, const u8 *preshared_key)
@@ -81,8 +124,8 @@ static void init_protocol(struct wg_device *wg, struct wg_peer *peer,
 	INIT_WORK(&peer->transmit_handshake_work,
 		  wg_packet_handshake_send_worker);
 	INIT_WORK(&peer->clear_keys_work, clear_keys_worker);
-	INIT_WORK(&peer->tx_resume_work, wg_packet_send_resume_worker);
-	INIT_WORK(&peer->rx_resume_work, wg_packet_receive_resume_worker);
+	INIT_WORK(&peer->tx_resume_work, tx_resume_worker);
+	INIT_WORK(&peer->rx_resume_work, rx_resume_worker);
 	wg_timers_init(peer);
 }
 
@@ -221,28 +264,6 @@ void wg_peer_remove_all(struct wg_device *wg)
 	synchronize_net();
 	list_for_each_entry_safe(peer, tmp, &dead, peer_list)
 		stop_peer(peer);
-}
-
-/*
- * A drainer runs with BH disabled and would go on as long as workers on
- * other CPUs keep finishing packets (garbage that fails to decrypt is
- * finished too). A BH-disabled stretch takes at most WG_DRAIN_BUDGET
- * packets, over all the drains in it; after wg_ordered_end() says the
- * head is ready, this says whether budget is left to go round again. If
- * not, @work (which drains again) is queued on the crypt workqueue with a
- * reference to @peer, and softirqs, other peers and the scheduler get the
- * CPU in between. A packet at the head holds the peer, so the reference
- * can be had.
- */
-bool wg_peer_drain_more(struct wg_peer *peer, unsigned int budget,
-			struct work_struct *work)
-{
-	if (budget)
-		return true;
-	if (wg_peer_get_maybe_zero(peer) &&
-	    !queue_work(peer->device->crypt_wq, work))
-		wg_peer_put(peer);
-	return false;
 }
 
 /*

@@ -111,11 +111,16 @@ static void count_rx(struct wg_peer *peer, unsigned int len)
 	dev_sw_netstats_rx_add(peer->device->dev, len);
 }
 
-static void count_rx_process(struct wg_peer *peer, unsigned int len)
+/* @peer sent @skb, a handshake message that checked out. */
+static void handshake_authenticated(struct wg_peer *peer,
+				    const struct sk_buff *skb)
 {
+	wg_peer_roam(peer, skb);
 	local_bh_disable();
-	count_rx(peer, len);
+	count_rx(peer, skb->len);
 	local_bh_enable();
+	wg_timers_any_authenticated_packet_received(peer);
+	wg_timers_any_authenticated_packet_traversal(peer);
 }
 
 static void consume_cookie(struct wg_device *wg, struct sk_buff *skb)
@@ -156,10 +161,7 @@ static void consume_initiation(struct wg_device *wg, struct sk_buff *skb)
 		wg_peer_put(peer);
 		goto drop;
 	}
-	wg_peer_roam(peer, skb);
-	count_rx_process(peer, skb->len);
-	wg_timers_any_authenticated_packet_received(peer);
-	wg_timers_any_authenticated_packet_traversal(peer);
+	handshake_authenticated(peer, skb);
 	wg_packet_send_handshake_response(peer);
 	wg_peer_put(peer);
 	return;
@@ -180,10 +182,7 @@ static void consume_response(struct wg_device *wg, struct sk_buff *skb)
 		wg_peer_put(peer);
 		goto drop;
 	}
-	wg_peer_roam(peer, skb);
-	count_rx_process(peer, skb->len);
-	wg_timers_any_authenticated_packet_received(peer);
-	wg_timers_any_authenticated_packet_traversal(peer);
+	handshake_authenticated(peer, skb);
 
 	if (wg_peer_begin_session(peer)) {
 		wg_timers_handshake_complete(peer);
@@ -481,18 +480,6 @@ unsigned int wg_packet_receive_ready(struct wg_peer *peer,
 	} while (wg_ordered_end(q) &&
 		 wg_peer_drain_more(peer, left, &peer->rx_resume_work));
 	return budget - left;
-}
-
-/* A drain that ran out of budget goes on here, holding the peer. */
-void wg_packet_receive_resume_worker(struct work_struct *work)
-{
-	struct wg_peer *peer = container_of(work, struct wg_peer,
-					    rx_resume_work);
-
-	local_bh_disable();
-	wg_packet_receive_ready(peer, WG_DRAIN_BUDGET);
-	local_bh_enable();
-	wg_peer_put(peer);
 }
 
 /* Softirq: find the session of a data message and queue it for decryption. */

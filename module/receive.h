@@ -22,6 +22,5 @@ void wg_packet_handshake_receive_worker(struct work_struct *work);
 bool wg_packet_decrypt(struct sk_buff *skb);
 unsigned int wg_packet_receive_ready(struct wg_peer *peer,
 				     unsigned int budget);
-void wg_packet_receive_resume_worker(struct work_struct *work);
 
 #endif /* _WG_RECEIVE_H */

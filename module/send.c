@@ -571,18 +571,6 @@ unsigned int wg_packet_send_ready(struct wg_peer *peer, unsigned int budget)
 	return budget - left;
 }
 
-/* A drain that ran out of budget goes on here, holding the peer. */
-void wg_packet_send_resume_worker(struct work_struct *work)
-{
-	struct wg_peer *peer = container_of(work, struct wg_peer,
-					    tx_resume_work);
-
-	local_bh_disable();
-	wg_packet_send_ready(peer, WG_DRAIN_BUDGET);
-	local_bh_enable();
-	wg_peer_put(peer);
-}
-
 /*
  * Give @packets nonces of @keypair in order and queue them for the
  * workers. What cannot get a nonce stays in @packets.

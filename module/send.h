@@ -19,7 +19,6 @@ netdev_tx_t wg_xmit(struct sk_buff *skb, struct net_device *dev);
 /* What the encrypt queue does: a worker encrypts, a drain sends in order. */
 bool wg_packet_encrypt(struct sk_buff *skb);
 unsigned int wg_packet_send_ready(struct wg_peer *peer, unsigned int budget);
-void wg_packet_send_resume_worker(struct work_struct *work);
 
 void wg_packet_send_staged_packets(struct wg_peer *peer);
 void wg_packet_purge_staged_packets(struct wg_peer *peer);
