@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # bash completion for wgctl(8)
 
 _wgctl_interfaces() {
