@@ -6,6 +6,8 @@
 #   make demo            see it work, in a VM
 #   make check           every test, in VMs on Debian's 6.1, 6.12, 7.2 and a debug kernel
 #   make bench           our module against the distro's, in the same VM
+#   make style           checkpatch and sparse on the module; wgctl with -Werror and
+#                        cppcheck; shellcheck on every script (also part of make check)
 #
 KERNELRELEASE_HOST := $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE_HOST)/build

@@ -10,7 +10,7 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 # 7.2 is Debian unstable's (built in a sid chroot); to leave it out by
 # default, drop it here and in the Makefile.
 kernels="6.1 6.12 7.2 debug"
@@ -47,7 +47,7 @@ bash tests/vm/kernels.sh deps || { echo "cannot install dependencies"; exit 1; }
 
 # Userspace helpers that go into every VM.
 step "userspace"
-rm -rf "$build/bin"
+rm -rf "${build:?}/bin"
 mkdir -p "$build/bin"
 if [ -f tools/wgctl/Makefile ]; then
 	if make -s -C tools/wgctl >"$build/wgctl.log" 2>&1; then

@@ -17,6 +17,7 @@ for i in 1 2 3; do
 	eval "pub$i=\$(wg genkey | wg pubkey)"
 	eval "psk$i=\$(wg genpsk)"
 done
+# shellcheck disable=SC2154 # pub1..3 and psk1..3 are assigned by the eval above
 cat >"$tmp/wg0.conf" <<CONF
 [Interface]
 PrivateKey = $priv

@@ -37,6 +37,7 @@ seen() {
 # stays ADDR:PORT: five pings later, nsb still has the peer there.
 stays() {
 	local i
+	# shellcheck disable=SC2034 # i only counts the five tries
 	for i in 1 2 3 4 5; do
 		seen "$1" || fail "$2: nsb sees $(inns nsb wg show wgb endpoints | awk '{ print $2 }'), not $1"
 	done

@@ -270,7 +270,7 @@ deps() {
 	apt_install qemu-system-x86 busybox-static wireguard-tools wireguard-go iperf3 ncat \
 		iptables iproute2 iputils-ping kmod cpio dkms build-essential bc flex bison \
 		libelf-dev libssl-dev libmnl-dev libsodium-dev pkg-config sparse rsync xz-utils \
-		linux-source-6.1 psmisc debootstrap zstd
+		linux-source-6.1 psmisc debootstrap zstd cppcheck shellcheck
 }
 
 srcver() {

@@ -3,7 +3,6 @@
  * wgctl metrics: Prometheus text exposition, for a node exporter's textfile
  * collector.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,11 +71,10 @@ static void print_metric(enum metric m, struct wg_device **devs, size_t n)
 
 int cmd_metrics(int argc, char **argv)
 {
-	struct wg_device **devs = NULL;
-	char **names = NULL, *one[1];
-	size_t n = 0, got = 0, i;
-	int ret = 0, err;
-	bool all;
+	struct wg_device **devs = NULL, **bigger, *dev;
+	size_t got = 0, cap = 0, i;
+	struct iface_walk w;
+	int ret;
 
 	if (wants_help(argc, argv)) {
 		printf("%s", usage);
@@ -84,32 +82,27 @@ int cmd_metrics(int argc, char **argv)
 	}
 	if (argc > 2)
 		die_usage(usage);
-	all = argc < 2 || !strcmp(argv[1], "all");
-	if (all) {
-		err = nl_list_interfaces(&names, &n);
-		if (err)
-			return nl_report(err, "interfaces");
-	} else {
-		one[0] = argv[1];
-		n = 1;
-	}
-	devs = calloc(n ? n : 1, sizeof(*devs));
-	if (!devs) {
-		perror(PROG);
-		return 1;
-	}
-	for (i = 0; i < n; i++) {
-		const char *name = all ? names[i] : one[0];
-
-		err = nl_get_device(&devs[got], name);
-		if (err) {
-			if (all && err == -ENODEV)
-				continue;
-			ret = nl_report(err, name);
-			goto out;
+	/* one interface that cannot be read: reported, and nothing on stdout */
+	ret = iface_walk_begin(&w, argc < 2 ? NULL : argv[1]);
+	if (ret)
+		return ret;
+	/* every metric's HELP and TYPE come once, so all devices first */
+	while ((dev = iface_walk_next(&w))) {
+		if (got == cap) {
+			cap = cap ? 2 * cap : 8;
+			bigger = realloc(devs, cap * sizeof(*devs));
+			if (!bigger) {
+				perror(PROG);
+				device_free(dev);
+				iface_walk_end(&w);
+				ret = 1;
+				goto out;
+			}
+			devs = bigger;
 		}
-		got++;
+		devs[got++] = dev;
 	}
+	ret = iface_walk_end(&w);
 	print_metric(M_PEERS, devs, got);
 	print_metric(M_RX, devs, got);
 	print_metric(M_TX, devs, got);
@@ -122,7 +115,5 @@ out:
 	for (i = 0; i < got; i++)
 		device_free(devs[i]);
 	free(devs);
-	if (all)
-		nl_free_names(names, n);
 	return ret;
 }

@@ -97,13 +97,13 @@ static int transact(struct mnl_socket *nl, char *buf, struct nlmsghdr *req, uint
 	};
 	struct transact_ctx ctx = { .cb = cb, .data = data };
 	uint32_t seq = req->nlmsg_seq;
-	ssize_t n;
-	int ret;
 
 	if (mnl_socket_sendto(nl, req, req->nlmsg_len) < 0)
 		return -errno;
 	for (;;) {
-		n = mnl_socket_recvfrom(nl, buf, RECV_SIZE);
+		ssize_t n = mnl_socket_recvfrom(nl, buf, RECV_SIZE);
+		int ret;
+
 		if (n < 0)
 			return -errno;
 		if (intr) {
@@ -395,7 +395,6 @@ int nl_get_device(struct wg_device **out, const char *ifname)
 	struct wg_device *dev = NULL;
 	struct timespec start;
 	unsigned int tries;
-	struct nlmsghdr *nlh;
 	struct genl g;
 	bool intr;
 	int ret;
@@ -408,6 +407,8 @@ int nl_get_device(struct wg_device **out, const char *ifname)
 		return ret;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (tries = 0;; tries++) {
+		struct nlmsghdr *nlh;
+
 		device_free(dev);
 		dev = device_new(ifname);
 		intr = false;
@@ -546,7 +547,6 @@ static int fill_set(struct set_state *st, struct nlmsghdr *nlh, size_t size)
 			if (st->aip < peer->n_aips) {
 				/* the rest of this peer goes in the next message */
 				mnl_attr_nest_end(nlh, pn);
-				in_msg++;
 				break;
 			}
 		}
@@ -579,7 +579,6 @@ int nl_set_device(const struct wg_device *dev)
 	struct set_state st = { .dev = dev, .first = true };
 	size_t size = nl_set_buffer_size ? nl_set_buffer_size : (size_t)MNL_SOCKET_BUFFER_SIZE;
 	struct genl g = { 0 };
-	struct nlmsghdr *nlh;
 	char *msg;
 	int ret = 0;
 
@@ -596,6 +595,8 @@ int nl_set_device(const struct wg_device *dev)
 		}
 	}
 	do {
+		struct nlmsghdr *nlh;
+
 		memset(msg, 0, size);
 		nlh = genl_header(msg, g.family, NLM_F_ACK, WG_CMD_SET_DEVICE, WG_GENL_VERSION,
 				  ++g.seq);

@@ -125,9 +125,8 @@ int parse_cidr(struct wg_allowedip *aip, const char *s)
 int parse_allowedips(struct wg_peer *peer, const char *list, bool incremental_ok,
 		     bool *incremental)
 {
-	char *copy = strdup(list), *tok, *rest, *end;
+	char *copy = strdup(list), *tok, *rest;
 	struct wg_allowedip aip;
-	uint32_t flags;
 	int ret = 0;
 
 	if (!copy)
@@ -136,6 +135,9 @@ int parse_allowedips(struct wg_peer *peer, const char *list, bool incremental_ok
 		*incremental = false;
 	rest = copy;
 	while (*list && (tok = strsep(&rest, ","))) {
+		uint32_t flags = 0;
+		char *end;
+
 		while (isspace((unsigned char)*tok))
 			tok++;
 		end = tok + strlen(tok);
@@ -145,7 +147,6 @@ int parse_allowedips(struct wg_peer *peer, const char *list, bool incremental_ok
 			ret = fail("bad CIDR '': empty element in allowed IPs '%s'", list);
 			break;
 		}
-		flags = 0;
 		if (incremental_ok && (*tok == '+' || *tok == '-')) {
 			if (*tok == '-')
 				flags = WGALLOWEDIP_F_REMOVE_ME;
@@ -193,7 +194,7 @@ static int resolve(union wg_endpoint *ep, const char *host, const char *port, co
 
 int parse_endpoint(union wg_endpoint *ep, const char *s)
 {
-	char host[1025], *colon;
+	char host[1025];
 	const char *port;
 	unsigned long long v;
 	size_t len;
@@ -212,6 +213,8 @@ int parse_endpoint(union wg_endpoint *ep, const char *s)
 		if (!strchr(host, ':'))
 			return fail("bad endpoint '%s': brackets are for IPv6 addresses", s);
 	} else {
+		char *colon;
+
 		len = strlen(s);
 		if (!len || len >= sizeof(host))
 			return fail("bad endpoint '%s': expected host:port", s);

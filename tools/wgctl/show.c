@@ -3,7 +3,6 @@
  * wgctl show: the pretty terminal view, the script-friendly fields and dump
  * (byte for byte what wg(8) prints), and --json.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -75,11 +74,11 @@ static void pretty_time(char *out, size_t len, uint64_t secs)
 		{ 60, "minute" }, { 1, "second" },
 	};
 	size_t i, used = 0;
-	uint64_t n;
 
 	out[0] = '\0';
 	for (i = 0; i < ARRAY_SIZE(units); i++) {
-		n = secs / units[i].size;
+		uint64_t n = secs / units[i].size;
+
 		secs %= units[i].size;
 		if (!n)
 			continue;
@@ -243,6 +242,17 @@ static const char *const field_names[] = {
 	[F_DUMP] = "dump",
 };
 
+/* the index in field_names, or -1 */
+static int field_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(field_names); i++)
+		if (!strcmp(name, field_names[i]))
+			return (int)i;
+	return -1;
+}
+
 static void field_print(const struct wg_device *dev, enum field f, bool prefix)
 {
 	char buf[512];
@@ -404,14 +414,50 @@ static int show_interfaces(void)
 	return 0;
 }
 
+/* --json: the envelope around the interfaces is opened and closed here only */
+static void show_json(struct iface_walk *w)
+{
+	struct wg_device *dev;
+	struct json j;
+
+	json_init(&j, stdout);
+	json_begin_object(&j);
+	json_key(&j, "interfaces");
+	json_begin_array(&j);
+	while ((dev = iface_walk_next(w))) {
+		device_to_json(&j, dev);
+		device_free(dev);
+	}
+	json_end_array(&j);
+	json_end_object(&j);
+	putchar('\n');
+}
+
+/* the terminal view (field < 0), or one field per line for scripts */
+static void show_text(struct iface_walk *w, int field)
+{
+	struct wg_device *dev;
+	bool first = true;
+
+	while ((dev = iface_walk_next(w))) {
+		if (field >= 0) {
+			field_print(dev, (enum field)field, w->all);
+		} else {
+			if (!first)
+				putchar('\n');
+			pretty_print(dev);
+		}
+		first = false;
+		device_free(dev);
+	}
+}
+
 int cmd_show(int argc, char **argv)
 {
-	bool json = false, all, started = false;
 	const char *target = "all";
-	int field = -1, ret = 0, i;
-	struct json j;
-	char **names = NULL;
-	size_t n = 0, k;
+	struct iface_walk w;
+	int field = -1, ret;
+	bool json = false;
 
 	if (wants_help(argc, argv)) {
 		printf("%s", usage);
@@ -429,9 +475,7 @@ int cmd_show(int argc, char **argv)
 	if (argc >= 1)
 		target = argv[0];
 	if (argc == 2) {
-		for (i = 0; i < (int)ARRAY_SIZE(field_names); i++)
-			if (!strcmp(argv[1], field_names[i]))
-				field = i;
+		field = field_lookup(argv[1]);
 		if (field < 0) {
 			fprintf(stderr, "%s: show: unknown keyword '%s'\n", PROG, argv[1]);
 			die_usage(usage);
@@ -444,57 +488,16 @@ int cmd_show(int argc, char **argv)
 			die_usage(usage);
 		return show_interfaces();
 	}
-	all = !strcmp(target, "all");
-	if (all) {
-		ret = nl_list_interfaces(&names, &n);
-		if (ret)
-			return nl_report(ret, "interfaces");
-	}
+	/* one interface that cannot be read: reported, and nothing on stdout */
+	ret = iface_walk_begin(&w, target);
+	if (ret)
+		return ret;
 	setup_colour();
-	json_init(&j, stdout);
-	for (k = 0; k < (all ? n : 1); k++) {
-		const char *name = all ? names[k] : target;
-		struct wg_device *dev;
-		int err = nl_get_device(&dev, name);
-
-		if (err) {
-			/* an interface that went away while listing is no error */
-			if (all && err == -ENODEV)
-				continue;
-			ret = nl_report(err, name);
-			if (!all)
-				break;
-			continue;
-		}
-		if (json && !started) {
-			json_begin_object(&j);
-			json_key(&j, "interfaces");
-			json_begin_array(&j);
-		}
-		if (json) {
-			device_to_json(&j, dev);
-		} else if (field >= 0) {
-			field_print(dev, (enum field)field, all);
-		} else {
-			if (started)
-				putchar('\n');
-			pretty_print(dev);
-		}
-		started = true;
-		device_free(dev);
-	}
-	if (json && !started && (all || !ret)) {
-		json_begin_object(&j);
-		json_key(&j, "interfaces");
-		json_begin_array(&j);
-		started = true;
-	}
-	if (json && started) {
-		json_end_array(&j);
-		json_end_object(&j);
-		putchar('\n');
-	}
-	nl_free_names(names, n);
+	if (json)
+		show_json(&w);
+	else
+		show_text(&w, field);
+	ret = iface_walk_end(&w);
 	if (fflush(stdout)) {
 		perror(PROG);
 		return 1;

@@ -132,6 +132,18 @@ int nl_report(int err, const char *ifname);
 extern size_t nl_set_buffer_size;
 extern int (*nl_set_sink)(const void *msg, size_t len);
 
+/* walk.c: "<interface> | all" for show and metrics (see walk.c for errors) */
+struct iface_walk {
+	bool all;
+	struct wg_device *first; /* the one named interface, until next() */
+	char **names;            /* all: the listing, walked by next() */
+	size_t n, next;
+	int status;              /* 1 once an interface's error was reported */
+};
+int iface_walk_begin(struct iface_walk *w, const char *target);
+struct wg_device *iface_walk_next(struct iface_walk *w);
+int iface_walk_end(struct iface_walk *w);
+
 /* json.c */
 struct json {
 	FILE *f;

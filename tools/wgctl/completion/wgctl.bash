@@ -1,8 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # bash completion for wgctl(8)
 
 _wgctl_interfaces() {
 	wgctl show interfaces 2>/dev/null
+}
+
+# COMPREPLY=( compgen's lines ), one word each: a file name may hold spaces,
+# and no word is split again or taken as a glob
+_wgctl_reply() {
+	mapfile -t COMPREPLY < <(compgen "$@")
 }
 
 _wgctl() {
@@ -12,7 +19,7 @@ _wgctl() {
 		allowed-ips latest-handshakes persistent-keepalive transfer dump"
 	COMPREPLY=()
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "$commands --help" -- "$cur"))
+		_wgctl_reply -W "$commands --help" -- "$cur"
 		return 0
 	fi
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -21,36 +28,36 @@ _wgctl() {
 		i=2
 		[ "${COMP_WORDS[2]:-}" = --json ] && i=3
 		if [ "$COMP_CWORD" -eq 2 ]; then
-			COMPREPLY=($(compgen -W "$(_wgctl_interfaces) all interfaces --json --help" -- "$cur"))
+			_wgctl_reply -W "$(_wgctl_interfaces) all interfaces --json --help" -- "$cur"
 		elif [ "$COMP_CWORD" -eq "$i" ]; then
-			COMPREPLY=($(compgen -W "$(_wgctl_interfaces) all" -- "$cur"))
+			_wgctl_reply -W "$(_wgctl_interfaces) all" -- "$cur"
 		elif [ "$i" = 2 ] && [ "$COMP_CWORD" -eq 3 ] && [ "$prev" != interfaces ]; then
-			COMPREPLY=($(compgen -W "$fields" -- "$cur"))
+			_wgctl_reply -W "$fields" -- "$cur"
 		fi
 		;;
 	metrics)
 		[ "$COMP_CWORD" -eq 2 ] &&
-			COMPREPLY=($(compgen -W "$(_wgctl_interfaces) all --help" -- "$cur"))
+			_wgctl_reply -W "$(_wgctl_interfaces) all --help" -- "$cur"
 		;;
 	showconf)
 		[ "$COMP_CWORD" -eq 2 ] &&
-			COMPREPLY=($(compgen -W "$(_wgctl_interfaces) --help" -- "$cur"))
+			_wgctl_reply -W "$(_wgctl_interfaces) --help" -- "$cur"
 		;;
 	setconf | addconf | syncconf)
 		if [ "$COMP_CWORD" -eq 2 ]; then
-			COMPREPLY=($(compgen -W "$(_wgctl_interfaces) --help" -- "$cur"))
+			_wgctl_reply -W "$(_wgctl_interfaces) --help" -- "$cur"
 		elif [ "$COMP_CWORD" -eq 3 ]; then
-			COMPREPLY=($(compgen -f -- "$cur"))
+			_wgctl_reply -f -- "$cur"
 		fi
 		;;
 	set)
 		if [ "$COMP_CWORD" -eq 2 ]; then
-			COMPREPLY=($(compgen -W "$(_wgctl_interfaces) --help" -- "$cur"))
+			_wgctl_reply -W "$(_wgctl_interfaces) --help" -- "$cur"
 			return 0
 		fi
 		case "$prev" in
 		private-key | preshared-key)
-			COMPREPLY=($(compgen -f -- "$cur"))
+			_wgctl_reply -f -- "$cur"
 			return 0
 			;;
 		listen-port | fwmark | peer | endpoint | persistent-keepalive | allowed-ips)
@@ -62,10 +69,10 @@ _wgctl() {
 			[ "${COMP_WORDS[i]}" = peer ] && in_peer=1
 		done
 		if [ "$in_peer" = 1 ]; then
-			COMPREPLY=($(compgen -W "peer remove update-only preshared-key endpoint
-				persistent-keepalive allowed-ips" -- "$cur"))
+			_wgctl_reply -W "peer remove update-only preshared-key endpoint
+				persistent-keepalive allowed-ips" -- "$cur"
 		else
-			COMPREPLY=($(compgen -W "listen-port fwmark private-key peer" -- "$cur"))
+			_wgctl_reply -W "listen-port fwmark private-key peer" -- "$cur"
 		fi
 		;;
 	esac

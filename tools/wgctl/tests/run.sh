@@ -5,7 +5,7 @@
 # check), JSON validation with python3 -m json.tool, and the command-line
 # errors that need no kernel. Ends with "N passed, M failed".
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 passed=0 failed=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -84,7 +84,6 @@ static void device(struct json *j)
 int main(int argc, char **argv)
 {
 	char *s;
-	FILE *f;
 
 	s = render(nested);
 	CHECK_STR(s, "{\"a\":[1,-2,{},[],true,null],\"b\":18446744073709551615}", "nesting and commas");
@@ -107,7 +106,8 @@ int main(int argc, char **argv)
 			"\"persistent_keepalive\":0}"), "an empty peer");
 	CHECK(!strstr(s, "private"), "no private key in JSON");
 	if (argc > 1) {
-		f = fopen(argv[1], "w");
+		FILE *f = fopen(argv[1], "w");
+
 		fprintf(f, "%s\n", s);
 		fclose(f);
 	}
