@@ -16,6 +16,7 @@
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/jhash.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
 
@@ -370,4 +371,16 @@ int wg_allowedips_read_node(const struct allowedips_node *node, u8 ip[16],
 	memcpy(ip, node->key, node->bits / 8);
 	*cidr = node->cidr;
 	return node->bits == 32 ? AF_INET : AF_INET6;
+}
+
+u64 wg_allowedips_digest(struct allowedips *table, struct wg_peer *peer)
+{
+	struct allowedips_node *node;
+	u64 digest = 0;
+
+	lockdep_assert_held(table->lock);
+	list_for_each_entry(node, &peer->allowedips_list, peer_list)
+		digest += (u64)jhash(node->key, sizeof(node->key),
+				     node->cidr | node->bits << 8) << 1 | 1;
+	return digest;
 }

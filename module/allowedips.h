@@ -63,4 +63,10 @@ struct wg_peer *wg_allowedips_lookup_src(struct allowedips *table,
 int wg_allowedips_read_node(const struct allowedips_node *node, u8 ip[16],
 			    u8 *cidr);
 
+/*
+ * An order-independent digest of @peer's prefixes, 0 for none: whether a
+ * configuration change changed them. Under the table's lock.
+ */
+u64 wg_allowedips_digest(struct allowedips *table, struct wg_peer *peer);
+
 #endif /* _WG_ALLOWEDIPS_H */

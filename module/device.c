@@ -218,6 +218,10 @@ static int wg_newlink(struct net_device *dev,
 		goto err;
 	wg_noise_static_identity_init(&wg->static_identity);
 	wg_cookie_checker_init(&wg->cookie_checker);
+	/* Unknown-peer events: 10 a second; no messages of its own. */
+	ratelimit_state_init(&wg->event_unknown_ratelimit, HZ, 10);
+	ratelimit_set_flags(&wg->event_unknown_ratelimit,
+			    RATELIMIT_MSG_ON_RELEASE);
 	ret = wg_ratelimiter_init();
 	if (ret < 0)
 		goto err;

@@ -5,6 +5,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
+#include <linux/ratelimit.h>
 #include <linux/skbuff.h>
 #include <linux/workqueue.h>
 #include <net/gro_cells.h>
@@ -74,6 +75,7 @@ struct wg_device {
 	struct workqueue_struct *handshake_rx_wq;
 	struct workqueue_struct *handshake_wq;
 	unsigned long last_under_load;	/* jiffies; 0: never */
+	struct ratelimit_state event_unknown_ratelimit;	/* events.c */
 
 	/* Data waiting for a CPU to encrypt or decrypt it (queueing.h). */
 	struct wg_crypt_queue encrypt_queue;

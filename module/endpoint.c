@@ -13,6 +13,7 @@
 
 #include "cookie.h"
 #include "endpoint.h"
+#include "events.h"
 #include "peer.h"
 
 bool wg_endpoint_from_skb(struct wg_endpoint *endpoint,
@@ -93,7 +94,7 @@ void wg_peer_get_endpoint(struct wg_peer *peer, struct wg_endpoint *endpoint)
 /* The peer authenticated @skb: from now on, reach it where it came from. */
 void wg_peer_roam(struct wg_peer *peer, const struct sk_buff *skb)
 {
-	struct wg_endpoint seen;
+	struct wg_endpoint seen, old;
 	bool same;
 
 	if (!wg_endpoint_from_skb(&seen, skb))
@@ -101,9 +102,17 @@ void wg_peer_roam(struct wg_peer *peer, const struct sk_buff *skb)
 	read_lock_bh(&peer->endpoint_lock);
 	same = same_endpoint(&seen, &peer->endpoint);
 	read_unlock_bh(&peer->endpoint_lock);
-	if (likely(same))
+	if (likely(same)) {
+		if (unlikely(READ_ONCE(peer->event_endpoint_pending)))
+			wg_event_endpoint(peer, NULL);
 		return;
-	wg_peer_set_endpoint(peer, &seen);
+	}
+	write_lock_bh(&peer->endpoint_lock);
+	old = peer->endpoint;
+	peer->endpoint = seen;
+	dst_cache_reset(&peer->endpoint_cache);
+	write_unlock_bh(&peer->endpoint_lock);
+	wg_event_endpoint(peer, &old);
 }
 
 /*

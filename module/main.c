@@ -7,29 +7,39 @@
 #include <net/rtnetlink.h>
 
 #include "device.h"
+#include "events.h"
 #include "netlink.h"
 
 static int __init wg_mod_init(void)
 {
 	int ret;
 
-	ret = wg_device_init();
+	ret = wg_events_init();
 	if (ret < 0)
 		return ret;
+	ret = wg_device_init();
+	if (ret < 0)
+		goto err_events;
 	ret = wg_genetlink_init();
-	if (ret < 0) {
-		wg_device_uninit();
-		return ret;
-	}
+	if (ret < 0)
+		goto err_device;
 
 	pr_info("WireGuard (out-of-tree) loaded\n");
 	return 0;
+
+err_device:
+	wg_device_uninit();
+err_events:
+	wg_events_uninit();
+	return ret;
 }
 
 static void __exit wg_mod_exit(void)
 {
 	wg_genetlink_uninit();
 	wg_device_uninit();
+	/* After the devices: their peers' removal is announced. */
+	wg_events_uninit();
 }
 
 module_init(wg_mod_init);

@@ -22,12 +22,14 @@
 
 #include "allowedips.h"
 #include "device.h"
+#include "events.h"
 #include "netlink.h"
 #include "peer.h"
 #include "peerlookup.h"
 #include "queueing.h"
 #include "send.h"
 #include "socket.h"
+#include "wg_events.h"
 #include "wg_genl.h"
 
 static struct genl_family genl_family;
@@ -417,6 +419,41 @@ static bool all_zero(const u8 *key)
 	return !crypto_memneq(key, zero, WG_KEY_LEN);
 }
 
+/* A peer's configuration as events compare it (events.h). */
+struct peer_config {
+	struct wg_endpoint endpoint;
+	u8 psk[WG_KEY_LEN];
+	u64 allowedips;
+	u16 keepalive;
+};
+
+static void get_peer_config(struct wg_device *wg, struct wg_peer *peer,
+			    struct peer_config *c)
+{
+	wg_peer_get_endpoint(peer, &c->endpoint);
+	wg_noise_handshake_get_psk(&peer->handshake, c->psk);
+	c->allowedips = wg_allowedips_digest(&wg->peer_allowedips, peer);
+	c->keepalive = peer->persistent_keepalive_interval;
+}
+
+/* What differs from @was, in enum wgevent_change bits. */
+static u32 peer_changes(const struct peer_config *was,
+			const struct peer_config *now)
+{
+	u32 changes = 0;
+
+	if (memcmp(&was->endpoint.addr6, &now->endpoint.addr6,
+		   sizeof(now->endpoint.addr6)))
+		changes |= WGEVENT_CHANGE_ENDPOINT;
+	if (crypto_memneq(was->psk, now->psk, WG_KEY_LEN))
+		changes |= WGEVENT_CHANGE_PRESHARED_KEY;
+	if (was->keepalive != now->keepalive)
+		changes |= WGEVENT_CHANGE_KEEPALIVE;
+	if (was->allowedips != now->allowedips)
+		changes |= WGEVENT_CHANGE_ALLOWEDIPS;
+	return changes;
+}
+
 /*
  * A new identity. The peer that has our new public key, if any, goes:
  * a device does not talk to itself.
@@ -543,6 +580,8 @@ static int parse_endpoint(struct nlattr *attr, struct wg_endpoint *endpoint)
 static int set_peer(struct wg_device *wg, struct nlattr *attr)
 {
 	struct nlattr *tb[WGPEER_A_MAX + 1], *ip;
+	struct peer_config was = { 0 }, now;
+	bool listening = false, created = false;
 	struct wg_endpoint endpoint;
 	struct wg_peer *peer = NULL;
 	u8 ours[WG_KEY_LEN];
@@ -589,7 +628,12 @@ static int set_peer(struct wg_device *wg, struct nlattr *attr)
 			goto out;
 		}
 		wg_peer_get(peer);
+		created = true;
 	}
+	/* A new peer's configuration is compared with none at all. */
+	listening = wg_events_listening();
+	if (listening && !created)
+		get_peer_config(wg, peer, &was);
 
 	if (tb[WGPEER_A_PRESHARED_KEY]) {
 		const u8 *psk = nla_data(tb[WGPEER_A_PRESHARED_KEY]);
@@ -620,6 +664,15 @@ static int set_peer(struct wg_device *wg, struct nlattr *attr)
 	}
 
 out:
+	if (peer && !(flags & WGPEER_F_REMOVE_ME) && listening) {
+		get_peer_config(wg, peer, &now);
+		if (created)
+			wg_event_peer_added(peer, peer_changes(&was, &now));
+		else
+			wg_event_peer_changed(peer, peer_changes(&was, &now));
+		memzero_explicit(now.psk, sizeof(now.psk));
+	}
+	memzero_explicit(was.psk, sizeof(was.psk));
 	wg_peer_put(peer);
 	return ret;
 }

@@ -7,6 +7,7 @@
 #include <linux/string.h>
 
 #include "device.h"
+#include "events.h"
 #include "peer.h"
 #include "peerlookup.h"
 #include "queueing.h"
@@ -27,6 +28,7 @@ static void keypair_released(struct noise_keypair *keypair)
 /* Forget every session and the handshake in progress, index and all. */
 static void clear_keys(struct wg_peer *peer)
 {
+	WRITE_ONCE(peer->had_session, false);
 	wg_noise_keypairs_clear(&peer->keypairs);
 	wg_noise_handshake_clear(&peer->handshake);
 }
@@ -49,6 +51,16 @@ bool wg_peer_begin_session(struct wg_peer *peer)
 	wg_noise_keypair_put(keypair);
 	wg_timers_session_derived(peer);
 	return true;
+}
+
+/*
+ * Each side has proof the other holds the new session's keys: the
+ * initiator on the response, the responder on the first packet under it.
+ */
+void wg_peer_handshake_complete(struct wg_peer *peer)
+{
+	wg_timers_handshake_complete(peer);
+	wg_event_handshake(peer, xchg(&peer->had_session, true));
 }
 
 static void clear_keys_worker(struct work_struct *work)
@@ -208,6 +220,7 @@ static void unlink_peer(struct wg_peer *peer, struct list_head *dead)
 
 	lockdep_assert_held(&wg->device_update_lock);
 	WRITE_ONCE(peer->is_dead, true);
+	wg_event_peer_removed(peer);
 	wg_allowedips_remove_by_peer(&wg->peer_allowedips, peer);
 	wg_pubkey_hashtable_remove(wg->peer_hashtable, peer);
 	list_move_tail(&peer->peer_list, dead);

@@ -78,6 +78,13 @@ struct wg_peer {
 	struct work_struct rx_resume_work;
 	struct work_struct clear_keys_work;
 
+	/* Events (events.c): the last endpoint announced and when. */
+	unsigned long event_endpoint_at;	/* jiffies; 0: never */
+	struct wg_endpoint event_endpoint_old;
+	bool event_endpoint_pending;		/* a move not yet announced */
+	/* A session since the peer was added or its keys cleared. */
+	bool had_session;
+
 	/* Timers (timers.c); armed only while !is_dead and the device is up. */
 	struct timer_list timer_retransmit_handshake;
 	struct timer_list timer_send_keepalive;
@@ -123,6 +130,7 @@ static inline struct wg_peer *wg_peer_get(struct wg_peer *peer)
 void wg_peer_put(struct wg_peer *peer);
 
 bool wg_peer_begin_session(struct wg_peer *peer);
+void wg_peer_handshake_complete(struct wg_peer *peer);
 bool wg_peer_drain_more(struct wg_peer *peer, unsigned int budget,
 			struct work_struct *work);
 void wg_peer_get_last_handshake(struct wg_peer *peer,

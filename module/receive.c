@@ -21,6 +21,7 @@
 
 #include "compat.h"
 #include "device.h"
+#include "events.h"
 #include "peer.h"
 #include "queueing.h"
 #include "ratelimiter.h"
@@ -154,6 +155,7 @@ static void consume_initiation(struct wg_device *wg, struct sk_buff *skb)
 	peer = wg_pubkey_hashtable_lookup(wg->peer_hashtable,
 					  scratch.remote_static);
 	if (!peer) {
+		wg_event_unknown_peer(wg, scratch.remote_static, skb);
 		wg_noise_initiation_forget(&scratch);
 		goto drop;
 	}
@@ -185,7 +187,7 @@ static void consume_response(struct wg_device *wg, struct sk_buff *skb)
 	handshake_authenticated(peer, skb);
 
 	if (wg_peer_begin_session(peer)) {
-		wg_timers_handshake_complete(peer);
+		wg_peer_handshake_complete(peer);
 		/* The responder waits for proof we have the keys: send. */
 		wg_packet_send_keepalive(peer);
 	}
@@ -441,7 +443,7 @@ unsigned int wg_packet_receive_ready(struct wg_peer *peer,
 			authenticated = true;
 			if (wg_noise_received_with_keypair(&peer->keypairs,
 							   keypair)) {
-				wg_timers_handshake_complete(peer);
+				wg_peer_handshake_complete(peer);
 				wg_packet_send_staged_packets(peer);
 			}
 			wg_peer_roam(peer, skb);
