@@ -28,6 +28,8 @@ host_tests=1
 [ -n "$tests" ] || tests=$(cd tests/netns && ls ./*.sh | sed 's|^\./||; s|\.sh$||' | grep -vx lib | tr '\n' ' ')
 
 build=$top/build
+# The stock kernel the debug kernel's partner VM runs.
+debug_partner=6.12
 mkdir -p "$build"
 passed=0 failed=0 skipped=0
 failures=()
@@ -127,12 +129,28 @@ run_kernel() {
 	for t in $run; do
 		grep -qx '# vm: partner' "tests/netns/$t.sh" 2>/dev/null && partner=1
 	done
+	local pkernel=$vmlinuz pinitrd=$initrd
+	if [ "$partner" = 1 ] && [ "$k" = debug ]; then
+		# The debug kernel's partner runs a stock kernel: at full speed it
+		# can put a KASAN responder under load, and it has the distro's
+		# wireguard module to be a real peer with.
+		if paths=$(bash tests/vm/prepare.sh "$debug_partner" "$build/debug-partner" "$build/bin" \
+			2>"$build/debug-partner.prepare.log"); then
+			read -r pkernel pinitrd <<<"$paths"
+			echo "the partner VM runs $debug_partner"
+		else
+			cat "$build/debug-partner.prepare.log"
+			result "$k/partner-$debug_partner" FAIL
+			partner=0
+		fi
+	fi
 	if [ "$partner" = 1 ]; then
 		echo "booting with a partner VM; console logs in $log and ${log%.log}.partner.log"
 	else
 		echo "booting; console log in $log"
 	fi
 	WG_VM_MEM=$mem WG_VM_PARTNER=$partner WG_VM_PARTNER_MEM=$((mem / 2)) \
+		WG_VM_PARTNER_KERNEL=$pkernel WG_VM_PARTNER_INITRD=$pinitrd \
 		bash tests/vm/boot.sh "$vmlinuz" "$initrd" "$log" "$list" $extra
 	local expect=$run
 	[ "$k" = debug ] && expect="$run kmemleak"

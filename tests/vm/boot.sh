@@ -6,9 +6,10 @@
 # The serial console goes to LOG; the VM powers itself off when done and is
 # killed if it outlives WG_VM_TIMEOUT seconds.
 #
-# With WG_VM_PARTNER=1 a second, smaller VM of the same kernel and initramfs
-# boots beside it as the partner of two-VM tests (WG_ROLE=partner, see
-# tests/vm/partner.sh; console in LOG's name with .partner before .log).
+# With WG_VM_PARTNER=1 a second, smaller VM boots beside it as the partner
+# of two-VM tests (WG_ROLE=partner, see tests/vm/partner.sh; console in
+# LOG's name with .partner before .log): of the same kernel and initramfs,
+# or of WG_VM_PARTNER_KERNEL and WG_VM_PARTNER_INITRD when set.
 # Each VM gets one virtio-net NIC; the two are joined by a pair of Unix
 # datagram sockets in a fresh private directory, so no port is involved and
 # concurrent runs never meet. The partner is stopped when the test VM ends.
@@ -25,15 +26,15 @@ limit=${WG_VM_TIMEOUT:-2400}
 base="console=ttyS0 panic=-1 no_timer_check"
 args="$base no_hash_pointers WG_TESTS=$tests WG_TIMEOUT=${WG_TEST_TIMEOUT:-900} $*"
 
-vm() { # vm SMP MEM LOG APPEND NIC-OPTIONS...: sets qemu, the command
-	local smp=$1 vmem=$2 vlog=$3 append=$4
-	shift 4
+vm() { # vm SMP MEM LOG APPEND KERNEL INITRD NIC-OPTIONS...: sets qemu, the command
+	local smp=$1 vmem=$2 vlog=$3 append=$4 vkernel=$5 vinitrd=$6
+	shift 6
 	qemu=(timeout -s KILL "$limit" qemu-system-x86_64
 		-machine q35 -cpu max -smp "$smp" -m "$vmem"
 		-accel "tcg,thread=multi"
 		-display none -monitor none -serial "file:$vlog"
 		-no-reboot "$@"
-		-kernel "$kernel" -initrd "$initrd"
+		-kernel "$vkernel" -initrd "$vinitrd"
 		-append "$append")
 }
 
@@ -45,7 +46,7 @@ link() {
 }
 
 if [ "${WG_VM_PARTNER:-0}" != 1 ]; then
-	vm 2 "$mem" "$log" "$args" -nic none
+	vm 2 "$mem" "$log" "$args" "$kernel" "$initrd" -nic none
 	"${qemu[@]}" </dev/null || true
 	exit 0
 fi
@@ -71,10 +72,11 @@ mapfile -t tlink < <(link test partner 52:54:00:77:00:01)
 # One CPU and little memory: the partner idles while it waits for its test.
 # QEMU says when it is stopped; nothing else of its should be hidden.
 vm 1 "${WG_VM_PARTNER_MEM:-512}" "${log%.log}.partner.log" \
-	"$base WG_ROLE=partner" "${plink[@]}"
+	"$base WG_ROLE=partner" "${WG_VM_PARTNER_KERNEL:-$kernel}" \
+	"${WG_VM_PARTNER_INITRD:-$initrd}" "${plink[@]}"
 "${qemu[@]}" </dev/null 2> >(grep -v 'terminating on signal' >&2) &
 partner=$!
-vm 2 "$mem" "$log" "$args WG_PARTNER=1" "${tlink[@]}"
+vm 2 "$mem" "$log" "$args WG_PARTNER=1" "$kernel" "$initrd" "${tlink[@]}"
 # In the background too, so that a signal to this script stops both VMs.
 "${qemu[@]}" </dev/null &
 testvm=$!

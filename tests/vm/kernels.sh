@@ -308,10 +308,18 @@ debug() {
 	touch "$dir/.done"
 }
 
+# Take the lock that keeps two lanes of make check (tests/check.sh) from
+# resolving, fetching or unpacking at the same time; held until exit.
+lock_fetch() {
+	exec 9>"$WG_CACHE/fetch.lock"
+	flock 9
+}
+
 info() {
 	local name=$1 abi root kdir
 	case "$name" in
 	6.1 | 6.12)
+		lock_fetch
 		abi=$(resolve "$name")
 		fetch "$abi"
 		root="$WG_CACHE/kernels/$abi/root"
@@ -326,6 +334,7 @@ info() {
 		echo "$abi $root/boot/vmlinuz-debug $root $kdir host"
 		;;
 	*)
+		lock_fetch
 		abi=$(resolve "$name")
 		fetch_sid "$abi"
 		sidroot "$abi" >/dev/null
