@@ -7,7 +7,11 @@
  * new initiation with mac2, checks the response and confirms the session
  * with a keepalive, so the responder counts the handshake as complete.
  *
- *   hs-peer PRIVATE RESPONDER_PUBLIC DST_IP DST_PORT LOCAL_PORT SECONDS
+ *   hs-peer [-n COUNT] PRIVATE RESPONDER_PUBLIC DST_IP DST_PORT LOCAL_PORT SECONDS
+ *
+ * With -n it only sends COUNT initiations, each a new one, as fast as it
+ * can, and waits for nothing (a flood of real initiations, from a key the
+ * responder may not know).
  *
  * Keys as wg prints them; no preshared key. Prints a line per message
  * and "handshake complete with mac2" or "... without mac2"; exits 0 once
@@ -285,11 +289,17 @@ int main(int argc, char **argv)
 	struct state st = { 0 };
 	double start, sent_at, end;
 	struct pollfd pfd;
+	unsigned long count = 0, i;
 	int fd, tries = 0;
 	ssize_t len;
 
+	if (argc > 2 && !strcmp(argv[1], "-n")) {
+		count = strtoul(argv[2], NULL, 10);
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc != 7) {
-		fprintf(stderr, "usage: hs-peer PRIVATE RESPONDER_PUBLIC DST_IP DST_PORT LOCAL_PORT SECONDS\n");
+		fprintf(stderr, "usage: hs-peer [-n COUNT] PRIVATE RESPONDER_PUBLIC DST_IP DST_PORT LOCAL_PORT SECONDS\n");
 		return 2;
 	}
 	if (sodium_init() < 0 || wire_mac_open(&st.m))
@@ -309,6 +319,15 @@ int main(int argc, char **argv)
 	pfd.events = POLLIN;
 	start = now();
 	end = start + atof(argv[6]);
+	if (count) {
+		for (i = 0; i < count && now() < end; i++) {
+			create_initiation(&st, msg);
+			sendto(fd, msg, sizeof(msg), 0, (struct sockaddr *)&to,
+			       sizeof(to));
+		}
+		printf("sent %lu initiations in %.1f s\n", i, now() - start);
+		return i == count ? 0 : 1;
+	}
 
 	for (;;) {
 		create_initiation(&st, msg);

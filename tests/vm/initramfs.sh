@@ -40,7 +40,7 @@ copy_bin() {
 
 for b in /usr/sbin/ip /usr/bin/ss /usr/bin/wg /usr/bin/bash /usr/bin/iperf3 \
 	/usr/bin/ncat /usr/bin/ping /usr/bin/wireguard-go /usr/bin/kmod \
-	/usr/sbin/xtables-legacy-multi /usr/bin/timeout; do
+	/usr/sbin/xtables-legacy-multi /usr/bin/timeout /usr/bin/setpriv; do
 	copy_bin "$b"
 done
 cp /usr/bin/wg-quick "$root/usr/bin/wg-quick"
