@@ -23,6 +23,7 @@ static const struct {
 	{ "genpsk", cmd_genpsk, "Generates a new preshared key and writes it to stdout" },
 	{ "pubkey", cmd_pubkey, "Reads a private key from stdin and writes a public key to stdout" },
 	{ "metrics", cmd_metrics, "Prints peer counters in the Prometheus text format" },
+	{ "monitor", cmd_monitor, "Prints events of wireguard-oot interfaces as they happen" },
 };
 
 static void usage(FILE *f)

@@ -180,6 +180,30 @@ int cmd_setconf(int argc, char **argv);
 int cmd_addconf(int argc, char **argv);
 int cmd_syncconf(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
+
+/* monitor.c: the events of include/uapi/wg_events.h, formatted apart from the socket */
+struct nlmsghdr;
+struct timespec;
+struct monitor {
+	bool json;
+	uint64_t seq;     /* the last WGEVENT_A_SEQ seen, 0 before the first event */
+	uint64_t dropped; /* the last WGEVENT_A_DROPPED seen */
+};
+struct monitor_family {
+	uint16_t id;
+	uint32_t group; /* id of the multicast group asked for, 0 if it has none */
+};
+void monitor_init(struct monitor *m, bool json);
+/* one event message: its line, after an "N events lost" line when some were */
+int monitor_format_event(FILE *f, struct monitor *m, const struct nlmsghdr *nlh,
+			 const struct timespec *now);
+void monitor_format_overrun(FILE *f, const struct monitor *m, const struct timespec *now);
+/* a CTRL_CMD_GETFAMILY reply; group: the name of a multicast group, or NULL */
+int monitor_parse_family(const struct nlmsghdr *nlh, const char *group,
+			 struct monitor_family *out);
+/* a CTRL_CMD_DELFAMILY announcement of the events family */
+bool monitor_family_gone(const struct nlmsghdr *nlh, uint16_t id);
 
 /* main.c */
 bool wants_help(int argc, char **argv);

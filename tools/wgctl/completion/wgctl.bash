@@ -14,7 +14,7 @@ _wgctl_reply() {
 
 _wgctl() {
 	local cur=${COMP_WORDS[COMP_CWORD]} cmd=${COMP_WORDS[1]:-} prev i
-	local commands="show showconf set setconf addconf syncconf genkey genpsk pubkey metrics"
+	local commands="show showconf set setconf addconf syncconf genkey genpsk pubkey metrics monitor"
 	local fields="public-key private-key listen-port fwmark peers preshared-keys endpoints
 		allowed-ips latest-handshakes persistent-keepalive transfer dump"
 	COMPREPLY=()
@@ -38,6 +38,23 @@ _wgctl() {
 	metrics)
 		[ "$COMP_CWORD" -eq 2 ] &&
 			_wgctl_reply -W "$(_wgctl_interfaces) all --help" -- "$cur"
+		;;
+	monitor)
+		# [<interface> | all] and --json, in either order, once each
+		local w have_if=0 have_json=0
+		for ((i = 2; i < COMP_CWORD; i++)); do
+			w=${COMP_WORDS[i]}
+			case "$w" in
+			--json) have_json=1 ;;
+			-*) ;;
+			*) have_if=1 ;;
+			esac
+		done
+		w=""
+		[ "$have_if" = 0 ] && w="$(_wgctl_interfaces) all"
+		[ "$have_json" = 0 ] && w="$w --json"
+		[ "$COMP_CWORD" -eq 2 ] && w="$w --help"
+		COMPREPLY=($(compgen -W "$w" -- "$cur"))
 		;;
 	showconf)
 		[ "$COMP_CWORD" -eq 2 ] &&

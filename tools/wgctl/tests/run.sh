@@ -38,6 +38,20 @@ if [ -s "$tmp/out.json" ] && command -v python3 >/dev/null; then
 	fi
 fi
 
+# the JSON lines of test_monitor, each through a real parser
+if [ -x tests/test_monitor ] && command -v python3 >/dev/null; then
+	tests/test_monitor --lines "$tmp/monitor.jsonl" >/dev/null 2>&1
+	if [ -s "$tmp/monitor.jsonl" ] && python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    assert isinstance(json.loads(line), dict)
+' "$tmp/monitor.jsonl" 2>"$tmp/err"; then
+		pass "json: every monitor line is one JSON object"
+	else
+		failt "json: monitor lines: $(tail -1 "$tmp/err")"
+	fi
+fi
+
 # expect_err WHAT 'STDERR FRAGMENT' CMD...: fails with status 1 and the message
 expect_err() {
 	local what=$1 want=$2 rc
@@ -91,6 +105,9 @@ expect_err "set: missing key file" "No such file" $W set wg0 private-key "$tmp/n
 expect_err "set: name too long" "too long" $W set wg0123456789abcdef listen-port 1
 expect_err "show: unknown field" "unknown keyword 'colour'" $W show wg0 colour
 expect_err "unknown subcommand" "unknown subcommand" $W frob
+expect_err "monitor: unknown interface" "unknown interface 'nosuch0'" $W monitor nosuch0
+expect_err "monitor: two interfaces" "Usage: wgctl monitor" $W monitor lo all
+expect_err "monitor: unknown option" "Usage: wgctl monitor" $W monitor --frob
 
 # configuration files: errors name the file and the line
 printf '[Interface]\nListenPort = 1\n\n[Peer]\nPublicKey = %s\nAllowedIPs = 10.0.0.1/32\nEndpoint = nope\n' \
@@ -117,12 +134,26 @@ for c in show showconf set setconf addconf syncconf genkey genpsk pubkey metrics
 	fi
 done
 $W --help | grep -q "^Usage: wgctl" && pass "--help" || failt "--help"
+$W monitor --help 2>/dev/null | grep -q "^Usage: wgctl monitor" && pass "monitor --help" ||
+	failt "monitor --help"
+$W --help | grep -q "^  monitor " && pass "monitor in the usage table" || failt "monitor in --help"
 
 # the bash completion loads and completes
 if bash -c ". completion/wgctl.bash && COMP_WORDS=(wgctl sh) COMP_CWORD=1 && _wgctl && [ \"\${COMPREPLY[*]}\" = 'show showconf' ]" 2>/dev/null; then
 	pass "bash completion of 'wgctl sh'"
 else
 	failt "bash completion of 'wgctl sh'"
+fi
+
+if bash -c ". completion/wgctl.bash && COMP_WORDS=(wgctl monitor --j) COMP_CWORD=2 && _wgctl && [ \"\${COMPREPLY[*]}\" = '--json' ]" 2>/dev/null; then
+	pass "bash completion of 'wgctl monitor --j'"
+else
+	failt "bash completion of 'wgctl monitor --j'"
+fi
+if bash -c ". completion/wgctl.bash && COMP_WORDS=(wgctl monitor --json a) COMP_CWORD=3 && _wgctl && [ \"\${COMPREPLY[*]}\" = 'all' ]" 2>/dev/null; then
+	pass "bash completion of 'wgctl monitor --json a'"
+else
+	failt "bash completion of 'wgctl monitor --json a'"
 fi
 
 echo "$passed passed, $failed failed"
