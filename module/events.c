@@ -341,8 +341,17 @@ static int wg_event_subscribe(struct sk_buff *skb, struct genl_info *info)
 	struct wg_event_sub *sub;
 	u32 ifindex = 0;
 
-	if (info->attrs[WGEVENT_A_IFINDEX])
+	if (info->attrs[WGEVENT_A_IFINDEX]) {
+		struct wg_device *wg;
+		int ret;
+
+		/* One of ours, in this netns; it may go later. */
 		ifindex = nla_get_u32(info->attrs[WGEVENT_A_IFINDEX]);
+		wg = wg_device_get(net, ifindex, NULL, &ret);
+		if (!wg)
+			return ret;
+		wg_device_put(wg);
+	}
 	mutex_lock(&subs_lock);
 	sub = find_sub(net, info->snd_portid);
 	if (!sub) {
