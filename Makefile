@@ -5,7 +5,7 @@
 #   make dkms-install    register, build and install it with DKMS
 #   make demo            see it work, in a VM
 #   make check           every test, in VMs on Debian's 6.1, 6.12, 7.2 and a debug kernel
-#   make bench           our module against the distro's, in the same VM
+#   make bench           our module against the distro's, in the same VM (KERNELS=...)
 #   make style           checkpatch and sparse on the module; wgctl with -Werror and
 #                        cppcheck; shellcheck on every script (also part of make check)
 #
@@ -66,8 +66,9 @@ check:
 demo:
 	@bash tests/demo.sh
 
+# make bench KERNELS="6.1 7.2" (or KERNEL=7.2); 6.12 when neither is given.
 bench:
-	@bash tests/bench.sh
+	@bash tests/bench.sh $(if $(filter command line environment,$(origin KERNELS)),$(KERNELS),$(or $(KERNEL),6.12))
 
 style:
 	@bash tests/host/style.sh
