@@ -13,9 +13,9 @@
  * subscription holds its socket's netns without a reference: the socket
  * holds one, and the subscription is removed (on NETLINK_URELEASE, under
  * subs_lock) before the socket goes; the sender uses subscriptions under
- * subs_lock only. At module exit the family and the notifier go first,
- * so nothing subscribes any more; then the work is finished and the
- * subscriptions freed.
+ * subs_lock only. At module exit the devices are gone first, so nothing
+ * queues more; the work is finished, then the family and the notifier
+ * go, and the subscriptions are freed.
  */
 #include <linux/notifier.h>
 #include <linux/netlink.h>
@@ -451,9 +451,10 @@ void wg_events_uninit(void)
 {
 	struct wg_event_sub *sub, *next;
 
+	/* The devices are gone: nothing queues more. */
+	flush_work(&send_work);
 	genl_unregister_family(&event_family);
 	netlink_unregister_notifier(&release_notifier);
-	flush_work(&send_work);
 	mutex_lock(&subs_lock);
 	list_for_each_entry_safe(sub, next, &subs, list)
 		remove_sub(sub);
