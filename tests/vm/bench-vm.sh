@@ -130,5 +130,5 @@ echo "(ratio: ours relative to the distro's, above 1 is better for ours; for pin
 echo " bytes_per_peer it is theirs/ours)"
 for who in ours distro; do
 	awk -v w=$who '$1 == w && $2 == "mtu1420" { a += $3; n++ } $1 == w && $2 == "mtu65280" { b += $3; m++ }
-		END { if (n && m && a > 0) printf "%s: MTU 65280 keeps %.2f of its MTU-1420 rate\n", w, (b / m) / (a / n) }' "$results"
+		END { if (n && m && a > 0) printf "%s: MTU 65280 keeps %.3f of its MTU-1420 rate\n", w, (b / m) / (a / n) }' "$results"
 done
