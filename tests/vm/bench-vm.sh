@@ -34,8 +34,16 @@ ping_ms() {
 		awk -F/ '/^rtt|^round-trip/ { print $5 }'
 }
 
-measure() { # measure NAME
+measure() { # measure NAME [listen]
+	local mon=()
 	tunnel_pair 127.0.0.1
+	# With "listen", an event listener on each end (wgctl monitor).
+	if [ "${2:-}" = listen ]; then
+		inns ns1 wgctl monitor >/dev/null 2>&1 &
+		mon+=($!)
+		inns ns2 wgctl monitor >/dev/null 2>&1 &
+		mon+=($!)
+	fi
 	wait_for 20 pings ns1 192.168.241.2 || { echo "$1: no tunnel"; return; }
 	{
 		echo "$1 tcp1 $(iperf_mbits -t 10)"
@@ -43,6 +51,7 @@ measure() { # measure NAME
 		echo "$1 udp64 $(udp_pps)"
 		echo "$1 ping $(ping_ms)"
 	} >>"$results"
+	[ ${#mon[@]} = 0 ] || kill "${mon[@]}" 2>/dev/null
 	ip -all netns delete
 }
 
@@ -101,6 +110,8 @@ mem_per_peer() {
 for r in $(seq 1 "$runs"); do
 	echo "run $r/$runs: ours"
 	wg_load_ours && measure ours && jumbo ours 1420 && jumbo ours 65280 && mem_per_peer ours
+	echo "run $r/$runs: ours, with an event listener"
+	wg_load_ours && measure listening listen
 	echo "run $r/$runs: distro"
 	(wg_load_distro) && measure distro && jumbo distro 1420 && jumbo distro 65280 &&
 		mem_per_peer distro
@@ -128,6 +139,20 @@ echo "(mtuN: TCP, one stream, tunnel MTU N over a veth of MTU 1500; bytes_per_pe
 echo " per-CPU memory per peer of $peers added by one setconf)"
 echo "(ratio: ours relative to the distro's, above 1 is better for ours; for ping and"
 echo " bytes_per_peer it is theirs/ours)"
+# What an event listener costs ours (above 1: faster with it).
+echo
+printf '%-8s %12s %12s %8s\n' metric listening ours ratio
+for m in tcp1 tcp4 udp64 ping; do
+	l=$(awk -v m=$m '$1 == "listening" && $2 == m { s += $3; n++ } END { if (n) printf "%.3f", s / n }' "$results")
+	o=$(awk -v m=$m '$1 == "ours" && $2 == m { s += $3; n++ } END { if (n) printf "%.3f", s / n }' "$results")
+	if [ "$m" = ping ]; then
+		ratio=$(awk -v l="$l" -v o="$o" 'BEGIN { if (l > 0) printf "%.2f", o / l; else print "-" }')
+	else
+		ratio=$(awk -v l="$l" -v o="$o" 'BEGIN { if (o > 0) printf "%.2f", l / o; else print "-" }')
+	fi
+	printf '%-8s %12s %12s %8s\n' "$m" "$l" "$o" "$ratio"
+done
+echo
 for who in ours distro; do
 	awk -v w=$who '$1 == w && $2 == "mtu1420" { a += $3; n++ } $1 == w && $2 == "mtu65280" { b += $3; m++ }
 		END { if (n && m && a > 0) printf "%s: MTU 65280 keeps %.3f of its MTU-1420 rate\n", w, (b / m) / (a / n) }' "$results"
