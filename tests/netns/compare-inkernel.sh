@@ -646,6 +646,14 @@ record_netlink >"$tmp/ours.netlink"
 echo "ours: netlink took $(($(date +%s) - start)) s"
 
 netlink_reference >"$tmp/reference.netlink"
+# One more difference of the older modules' (6.12's; 7.2's is the
+# reference): their devices show tso_max_size 65536, 7.2's 524280, as ours
+# on every kernel. There the distribution's value is replaced by 7.2's:
+# ours is compared with that recorded expectation.
+if ! new_kernel && grep -q 'tso_max_size 65536 ' "$tmp/theirs"; then
+	echo "for information: this kernel's module has tso_max_size 65536, 7.2's 524280"
+	sed -i 's/tso_max_size 65536 /tso_max_size 524280 /' "$tmp/theirs"
+fi
 bad=0
 if ! diff -u "$tmp/theirs" "$tmp/ours"; then
 	echo "ours differs from the distribution's module (- theirs, + ours)"
