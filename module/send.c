@@ -794,8 +794,10 @@ netdev_tx_t wg_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (unlikely(depth >= WG_MAX_DEPTH)) {
 		net_dbg_ratelimited("%s: packet nested %u times, a routing loop?\n",
 				    dev->name, depth);
-		ret = -ELOOP;
-		goto err;
+		/* No errno here: it would only reach the outer device. */
+		DEV_STATS_INC(dev, tx_errors);
+		kfree_skb(skb);
+		return NETDEV_TX_OK;
 	}
 	proto = inner_protocol(skb);
 	if (unlikely(!proto)) {
