@@ -17,8 +17,9 @@
 #            both ends
 #   netlink  crafted requests (genl-probe): malformed, unknown, too long,
 #            wrong-type attributes, nests with bad content or without
-#            NLA_F_NESTED, trailing bytes; the errno each gets and the
-#            device's configuration after it
+#            NLA_F_NESTED, trailing bytes, a GET without NLM_F_DUMP and a
+#            SET with it, unknown commands and genl versions; the errno
+#            each gets and the device's configuration after it
 #
 # The netlink section follows the newest in-kernel module (7.2's, after
 # the 6.19 rework: a YNL policy, strict validation of the whole request
@@ -434,6 +435,12 @@ netlink_cases() {
 		get DEV 100:u32=1
 		get DEV tail=4
 		get 1:u16=1
+		get-do DEV
+		set-dump DEV
+		cmd=2 DEV
+		cmd=255 DEV
+		set-version=0 DEV 6:u16=51901
+		set-version=2 DEV 6:u16=51902
 	EOF
 }
 
@@ -625,6 +632,14 @@ netlink_reference() {
 	get DEV 100:u32=1 -> -22 Invalid argument
 	get DEV tail=4 -> -22 Invalid argument
 	get 1:u16=1 -> -22 Invalid argument
+	get-do DEV -> -95 Operation not supported
+	set-dump DEV -> -95 Operation not supported
+	cmd=2 DEV -> -95 Operation not supported
+	cmd=255 DEV -> -95 Operation not supported
+	set-version=0 DEV 6:u16=51901 -> 0
+	    port 51901
+	set-version=2 DEV 6:u16=51902 -> 0
+	    port 51902
 	EOF
 }
 

@@ -3,13 +3,15 @@
  * One crafted request to the "wireguard" generic netlink family, described
  * on the command line; prints the errno it got ("0", or "-22 Invalid argument").
  *
- *   genl-probe get|set ITEM...
- *   genl-probe batch IFNAME     one "get|set ITEM..." a line on stdin; after
+ *   genl-probe COMMAND ITEM...
+ *   genl-probe batch IFNAME     one "COMMAND ITEM..." a line on stdin; after
  *                               each, what IFNAME holds, then IFNAME is
  *                               put back to no peers, no key, port and
  *                               fwmark 0
  *
- * get is a dump of WG_CMD_GET_DEVICE, set a WG_CMD_SET_DEVICE. Each ITEM
+ * get is a dump of WG_CMD_GET_DEVICE, set a WG_CMD_SET_DEVICE; get-do is
+ * a GET without NLM_F_DUMP, set-dump a SET with it, cmd=N command N (no
+ * dump), set-version=N a SET with genl version N. Each ITEM
  * appends to the innermost open nest:
  *
  *   T:u8=N  T:u16=N  T:u32=N  T:u64=N   an integer of that width
@@ -58,7 +60,7 @@ static void die(const char *what)
 
 static void usage(const char *why)
 {
-	fprintf(stderr, "genl-probe: %s\nusage: genl-probe get|set ITEM...\n",
+	fprintf(stderr, "genl-probe: %s\nusage: genl-probe COMMAND ITEM... | batch IFNAME\n",
 		why);
 	exit(2);
 }
@@ -231,8 +233,18 @@ static struct nlmsghdr *build(const char *cmd, int argc, char **argv)
 		nlh->nlmsg_flags |= NLM_F_DUMP;
 	} else if (!strcmp(cmd, "set")) {
 		g->cmd = WG_CMD_SET_DEVICE;
+	} else if (!strcmp(cmd, "get-do")) {
+		g->cmd = WG_CMD_GET_DEVICE;
+	} else if (!strcmp(cmd, "set-dump")) {
+		g->cmd = WG_CMD_SET_DEVICE;
+		nlh->nlmsg_flags |= NLM_F_DUMP;
+	} else if (!strncmp(cmd, "cmd=", 4)) {
+		g->cmd = number(cmd + 4, 255);
+	} else if (!strncmp(cmd, "set-version=", 12)) {
+		g->cmd = WG_CMD_SET_DEVICE;
+		g->version = number(cmd + 12, 255);
 	} else {
-		usage("the command is get or set");
+		usage("the command is get, set, get-do, set-dump, cmd=N or set-version=N");
 	}
 
 	for (i = 0; i < argc; i++) {
