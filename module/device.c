@@ -185,11 +185,18 @@ static void wg_setup(struct net_device *dev)
 	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
 	dev->priv_flags |= IFF_NO_QUEUE;
 	dev->mtu = WG_DEFAULT_MTU;
+	/*
+	 * Any MTU an int holds, less the overhead: as the in-kernel module.
+	 * A packet is never bigger than 64 KiB anyway, and padding stops at
+	 * the MTU, so a large one only means no padding.
+	 */
 	dev->min_mtu = 0;
-	dev->max_mtu = ETH_MAX_MTU - WG_DATA_OVERHEAD - 8 - 40;
+	dev->max_mtu = round_down(INT_MAX, 16) - WG_DATA_OVERHEAD - 8 - 40;
 	dev->features |= features;
 	dev->hw_features |= features;
 	dev->hw_enc_features |= features;
+	/* Segmented in software here: any GSO size the stack makes goes. */
+	netif_set_tso_max_size(dev, GSO_MAX_SIZE);
 	wg_compat_set_lltx(dev);
 	/* The route stays on packets we transmit: ICMP errors need it. */
 	netif_keep_dst(dev);

@@ -35,73 +35,51 @@
 static struct genl_family genl_family;
 
 /*
- * Lengths are checked here rather than with NLA_POLICY_EXACT_LEN, which
- * answers -ERANGE: a malformed attribute is -EINVAL in this ABI.
+ * The policies, as the in-kernel module's since its 6.19 rework (what a
+ * request gets is ABI): strict validation of the whole request, nests
+ * and all, before anything is applied or even the device looked up. A
+ * length out of range is -ERANGE, an unknown flag, attribute or type,
+ * trailing bytes or a nest without NLA_F_NESTED -EINVAL. What the policy
+ * cannot say (an address that does not fit its family, a missing
+ * attribute, protocol version 2) is found while applying, and what was
+ * applied before it stays.
  */
-static int validate_key(const struct nlattr *attr,
-			struct netlink_ext_ack *extack)
-{
-	return nla_len(attr) == WG_KEY_LEN ? 0 : -EINVAL;
-}
-
-static int validate_endpoint(const struct nlattr *attr,
-			     struct netlink_ext_ack *extack)
-{
-	int len = nla_len(attr);
-
-	return len == sizeof(struct sockaddr_in) ||
-	       len == sizeof(struct sockaddr_in6) ? 0 : -EINVAL;
-}
-
-static int validate_ipaddr(const struct nlattr *attr,
-			   struct netlink_ext_ack *extack)
-{
-	int len = nla_len(attr);
-
-	return len == sizeof(struct in_addr) ||
-	       len == sizeof(struct in6_addr) ? 0 : -EINVAL;
-}
-
-static int validate_timespec(const struct nlattr *attr,
-			     struct netlink_ext_ack *extack)
-{
-	return nla_len(attr) == sizeof(struct __kernel_timespec) ? 0 : -EINVAL;
-}
-
-#define WG_POLICY_KEY NLA_POLICY_VALIDATE_FN(NLA_BINARY, validate_key)
-
-static const struct nla_policy device_policy[WGDEVICE_A_MAX + 1] = {
-	[WGDEVICE_A_IFINDEX] = { .type = NLA_U32 },
-	[WGDEVICE_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[WGDEVICE_A_PRIVATE_KEY] = WG_POLICY_KEY,
-	[WGDEVICE_A_PUBLIC_KEY] = WG_POLICY_KEY,
-	[WGDEVICE_A_FLAGS] = { .type = NLA_U32 },
-	[WGDEVICE_A_LISTEN_PORT] = { .type = NLA_U16 },
-	[WGDEVICE_A_FWMARK] = { .type = NLA_U32 },
-	[WGDEVICE_A_PEERS] = { .type = NLA_NESTED },
+static const struct nla_policy allowedip_policy[WGALLOWEDIP_A_MAX + 1] = {
+	[WGALLOWEDIP_A_FAMILY] = { .type = NLA_U16 },
+	[WGALLOWEDIP_A_IPADDR] = NLA_POLICY_MIN_LEN(sizeof(struct in_addr)),
+	[WGALLOWEDIP_A_CIDR_MASK] = { .type = NLA_U8 },
+	[WGALLOWEDIP_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, __WGALLOWEDIP_F_ALL),
 };
 
 static const struct nla_policy peer_policy[WGPEER_A_MAX + 1] = {
-	[WGPEER_A_PUBLIC_KEY] = WG_POLICY_KEY,
-	[WGPEER_A_PRESHARED_KEY] = WG_POLICY_KEY,
-	[WGPEER_A_FLAGS] = { .type = NLA_U32 },
-	[WGPEER_A_ENDPOINT] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
-						    validate_endpoint),
+	[WGPEER_A_PUBLIC_KEY] = NLA_POLICY_EXACT_LEN(WG_KEY_LEN),
+	[WGPEER_A_PRESHARED_KEY] = NLA_POLICY_EXACT_LEN(WG_KEY_LEN),
+	[WGPEER_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, __WGPEER_F_ALL),
+	[WGPEER_A_ENDPOINT] = NLA_POLICY_MIN_LEN(sizeof(struct sockaddr_in)),
 	[WGPEER_A_PERSISTENT_KEEPALIVE_INTERVAL] = { .type = NLA_U16 },
 	[WGPEER_A_LAST_HANDSHAKE_TIME] =
-		NLA_POLICY_VALIDATE_FN(NLA_BINARY, validate_timespec),
+		NLA_POLICY_EXACT_LEN(sizeof(struct __kernel_timespec)),
 	[WGPEER_A_RX_BYTES] = { .type = NLA_U64 },
 	[WGPEER_A_TX_BYTES] = { .type = NLA_U64 },
-	[WGPEER_A_ALLOWEDIPS] = { .type = NLA_NESTED },
+	[WGPEER_A_ALLOWEDIPS] = NLA_POLICY_NESTED_ARRAY(allowedip_policy),
 	[WGPEER_A_PROTOCOL_VERSION] = { .type = NLA_U32 },
 };
 
-static const struct nla_policy allowedip_policy[WGALLOWEDIP_A_MAX + 1] = {
-	[WGALLOWEDIP_A_FAMILY] = { .type = NLA_U16 },
-	[WGALLOWEDIP_A_IPADDR] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
-							validate_ipaddr),
-	[WGALLOWEDIP_A_CIDR_MASK] = { .type = NLA_U8 },
-	[WGALLOWEDIP_A_FLAGS] = { .type = NLA_U32 },
+static const struct nla_policy set_policy[WGDEVICE_A_MAX + 1] = {
+	[WGDEVICE_A_IFINDEX] = { .type = NLA_U32 },
+	[WGDEVICE_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[WGDEVICE_A_PRIVATE_KEY] = NLA_POLICY_EXACT_LEN(WG_KEY_LEN),
+	[WGDEVICE_A_PUBLIC_KEY] = NLA_POLICY_EXACT_LEN(WG_KEY_LEN),
+	[WGDEVICE_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, __WGDEVICE_F_ALL),
+	[WGDEVICE_A_LISTEN_PORT] = { .type = NLA_U16 },
+	[WGDEVICE_A_FWMARK] = { .type = NLA_U32 },
+	[WGDEVICE_A_PEERS] = NLA_POLICY_NESTED_ARRAY(peer_policy),
+};
+
+/* A GET names the device and nothing else. */
+static const struct nla_policy get_policy[WGDEVICE_A_IFNAME + 1] = {
+	[WGDEVICE_A_IFINDEX] = { .type = NLA_U32 },
+	[WGDEVICE_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 };
 
 /* Exactly one of ifindex and ifname names the device. */
@@ -133,12 +111,12 @@ struct dump_ctx {
 
 static int wg_get_device_start(struct netlink_callback *cb)
 {
-	struct nlattr *attrs[WGDEVICE_A_MAX + 1];
+	struct nlattr *attrs[WGDEVICE_A_IFNAME + 1];
 	struct dump_ctx *ctx;
 	int ret;
 
-	ret = nlmsg_parse(cb->nlh, GENL_HDRLEN, attrs, WGDEVICE_A_MAX,
-			  device_policy, NULL);
+	ret = nlmsg_parse(cb->nlh, GENL_HDRLEN, attrs, WGDEVICE_A_IFNAME,
+			  get_policy, NULL);
 	if (ret < 0)
 		return ret;
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
@@ -541,8 +519,6 @@ static int set_allowedip(struct wg_device *wg, struct wg_peer *peer,
 		return -EINVAL;
 	if (tb[WGALLOWEDIP_A_FLAGS])
 		flags = nla_get_u32(tb[WGALLOWEDIP_A_FLAGS]);
-	if (flags & ~__WGALLOWEDIP_F_ALL)
-		return -EOPNOTSUPP;
 
 	family = nla_get_u16(tb[WGALLOWEDIP_A_FAMILY]);
 	cidr = nla_get_u8(tb[WGALLOWEDIP_A_CIDR_MASK]);
@@ -561,7 +537,12 @@ static int set_allowedip(struct wg_device *wg, struct wg_peer *peer,
 				    peer);
 }
 
-static int parse_endpoint(struct nlattr *attr, struct wg_endpoint *endpoint)
+/*
+ * An endpoint is a sockaddr_in or a sockaddr_in6, its size and family
+ * agreeing; anything else (at least as long as a sockaddr_in: the policy)
+ * is no endpoint, and ignored, not an error: the in-kernel module's ABI.
+ */
+static bool parse_endpoint(struct nlattr *attr, struct wg_endpoint *endpoint)
 {
 	const struct sockaddr *addr = nla_data(attr);
 	int len = nla_len(attr);
@@ -573,18 +554,19 @@ static int parse_endpoint(struct nlattr *attr, struct wg_endpoint *endpoint)
 		 addr->sa_family == AF_INET6)
 		memcpy(&endpoint->addr6, addr, len);
 	else
-		return -EINVAL;
-	return 0;
+		return false;
+	return true;
 }
 
 static int set_peer(struct wg_device *wg, struct nlattr *attr)
 {
 	struct nlattr *tb[WGPEER_A_MAX + 1], *ip;
-	struct peer_config was = { 0 }, now;
+	struct peer_config before = { 0 }, after;
 	bool listening = false, created = false;
 	struct wg_endpoint endpoint;
 	struct wg_peer *peer = NULL;
 	u8 ours[WG_KEY_LEN];
+	bool has_endpoint = false;
 	const u8 *public_key;
 	u32 flags = 0;
 	int ret, rem;
@@ -596,16 +578,11 @@ static int set_peer(struct wg_device *wg, struct nlattr *attr)
 		return -EINVAL;
 	if (tb[WGPEER_A_FLAGS])
 		flags = nla_get_u32(tb[WGPEER_A_FLAGS]);
-	if (flags & ~__WGPEER_F_ALL)
-		return -EOPNOTSUPP;
 	if (tb[WGPEER_A_PROTOCOL_VERSION] &&
 	    nla_get_u32(tb[WGPEER_A_PROTOCOL_VERSION]) != 1)
 		return -EPFNOSUPPORT;
-	if (tb[WGPEER_A_ENDPOINT]) {
-		ret = parse_endpoint(tb[WGPEER_A_ENDPOINT], &endpoint);
-		if (ret < 0)
-			return ret;
-	}
+	if (tb[WGPEER_A_ENDPOINT])
+		has_endpoint = parse_endpoint(tb[WGPEER_A_ENDPOINT], &endpoint);
 
 	public_key = nla_data(tb[WGPEER_A_PUBLIC_KEY]);
 	if (wg_noise_static_identity_get(&wg->static_identity, NULL, ours) &&
@@ -633,7 +610,7 @@ static int set_peer(struct wg_device *wg, struct nlattr *attr)
 	/* A new peer's configuration is compared with none at all. */
 	listening = wg_events_listening();
 	if (listening && !created)
-		get_peer_config(wg, peer, &was);
+		get_peer_config(wg, peer, &before);
 
 	if (tb[WGPEER_A_PRESHARED_KEY]) {
 		const u8 *psk = nla_data(tb[WGPEER_A_PRESHARED_KEY]);
@@ -641,7 +618,7 @@ static int set_peer(struct wg_device *wg, struct nlattr *attr)
 		wg_noise_handshake_set_psk(&peer->handshake,
 					   all_zero(psk) ? NULL : psk);
 	}
-	if (tb[WGPEER_A_ENDPOINT])
+	if (has_endpoint)
 		wg_peer_set_endpoint(peer, &endpoint);
 	if (flags & WGPEER_F_REPLACE_ALLOWEDIPS)
 		wg_allowedips_remove_by_peer(&wg->peer_allowedips, peer);
@@ -665,14 +642,14 @@ static int set_peer(struct wg_device *wg, struct nlattr *attr)
 
 out:
 	if (peer && !(flags & WGPEER_F_REMOVE_ME) && listening) {
-		get_peer_config(wg, peer, &now);
+		get_peer_config(wg, peer, &after);
 		if (created)
-			wg_event_peer_added(peer, peer_changes(&was, &now));
+			wg_event_peer_added(peer, peer_changes(&before, &after));
 		else
-			wg_event_peer_changed(peer, peer_changes(&was, &now));
-		memzero_explicit(now.psk, sizeof(now.psk));
+			wg_event_peer_changed(peer, peer_changes(&before, &after));
+		memzero_explicit(after.psk, sizeof(after.psk));
 	}
-	memzero_explicit(was.psk, sizeof(was.psk));
+	memzero_explicit(before.psk, sizeof(before.psk));
 	wg_peer_put(peer);
 	return ret;
 }
@@ -687,8 +664,6 @@ static int set_device(struct sk_buff *skb, struct genl_info *info,
 
 	if (attrs[WGDEVICE_A_FLAGS])
 		flags = nla_get_u32(attrs[WGDEVICE_A_FLAGS]);
-	if (flags & ~__WGDEVICE_F_ALL)
-		return -EOPNOTSUPP;
 
 	/* The port and mark act in the creating netns: ask for rights there. */
 	if ((attrs[WGDEVICE_A_LISTEN_PORT] || attrs[WGDEVICE_A_FWMARK]) &&
@@ -748,10 +723,14 @@ static const struct genl_ops genl_ops[] = {
 		.start = wg_get_device_start,
 		.dumpit = wg_get_device_dump,
 		.done = wg_get_device_done,
+		.policy = get_policy,
+		.maxattr = WGDEVICE_A_IFNAME,
 		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = WG_CMD_SET_DEVICE,
 		.doit = wg_set_device,
+		.policy = set_policy,
+		.maxattr = WGDEVICE_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	}
 };
@@ -764,7 +743,7 @@ static struct genl_family genl_family __ro_after_init = {
 	.version = WG_GENL_VERSION,
 	.maxattr = WGDEVICE_A_MAX,
 	.module = THIS_MODULE,
-	.policy = device_policy,
+	.policy = set_policy,
 	.netnsok = true,
 };
 

@@ -338,9 +338,13 @@ bool wg_packet_decrypt(struct sk_buff *skb)
 				   wg_cb(skb)->nonce);
 }
 
-/* Hand an authenticated inner packet of @peer to the stack. */
+/*
+ * Hand an authenticated inner packet of @peer to the stack. It counts as
+ * received (@wire_len bytes of message) only once it is accepted: a
+ * packet from a source the peer does not own is an error, not traffic.
+ */
 static void deliver(struct wg_device *wg, struct wg_peer *peer,
-		    struct sk_buff *skb, u8 outer_ds)
+		    struct sk_buff *skb, u8 outer_ds, unsigned int wire_len)
 {
 	struct net_device *dev = wg->dev;
 	struct wg_peer *owner;
@@ -372,6 +376,7 @@ static void deliver(struct wg_device *wg, struct wg_peer *peer,
 			net_dbg_ratelimited("%s: peer %llu sent a packet from %pI6c, not in its allowed IPs\n",
 					    dev->name, peer->internal_id,
 					    &ipv6_hdr(skb)->saddr);
+		DEV_STATS_INC(dev, rx_frame_errors);
 		DEV_STATS_INC(dev, rx_errors);
 		goto drop;
 	}
@@ -383,6 +388,8 @@ static void deliver(struct wg_device *wg, struct wg_peer *peer,
 		DEV_STATS_INC(dev, rx_errors);
 		goto drop;
 	}
+
+	count_rx(peer, wire_len);
 
 	/* A new packet: nothing of the outer one (its mark, say) carries on. */
 	wg_fresh_packet(skb);
@@ -447,7 +454,6 @@ unsigned int wg_packet_receive_ready(struct wg_peer *peer,
 				wg_packet_send_staged_packets(peer);
 			}
 			wg_peer_roam(peer, skb);
-			count_rx(peer, wg_cb(skb)->wire_len);
 			if (unlikely(wg_noise_keypair_rekey_on_receive(keypair) &&
 				     !peer->sent_lastminute_handshake)) {
 				peer->sent_lastminute_handshake = true;
@@ -464,11 +470,13 @@ unsigned int wg_packet_receive_ready(struct wg_peer *peer,
 			__skb_pull(skb, sizeof(struct wg_msg_data));
 			if (!skb->len) {
 				/* A keepalive: it already did its work. */
+				count_rx(peer, wg_cb(skb)->wire_len);
 				consume_skb(skb);
 				continue;
 			}
 			data_received = true;
-			deliver(wg, peer, skb, wg_cb(skb)->ds);
+			deliver(wg, peer, skb, wg_cb(skb)->ds,
+				wg_cb(skb)->wire_len);
 		}
 		if (authenticated) {
 			wg_timers_any_authenticated_packet_received(peer);

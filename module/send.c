@@ -740,12 +740,19 @@ static int stage(struct wg_peer *peer, struct sk_buff *skb,
 	return 0;
 }
 
+/*
+ * A packet that cannot go is an error of the device's, and the sender
+ * hears why: the errno comes back from its sendmsg (no peer has the
+ * destination: ENOKEY; the peer has no endpoint: EDESTADDRREQ), and for
+ * those two an ICMP host unreachable too.
+ */
 netdev_tx_t wg_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct wg_device *wg = netdev_priv(dev);
 	struct wg_peer *peer;
 	sa_family_t family;
 	__be16 proto;
+	int ret;
 	u8 depth;
 
 	/* Our own outer packet, routed back into a device: see send_skb(). */
@@ -753,15 +760,17 @@ netdev_tx_t wg_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (unlikely(depth >= WG_MAX_DEPTH)) {
 		net_dbg_ratelimited("%s: packet nested %u times, a routing loop?\n",
 				    dev->name, depth);
+		/* No errno here: it would only reach the outer device. */
 		DEV_STATS_INC(dev, tx_errors);
-		goto drop;
+		kfree_skb(skb);
+		return NETDEV_TX_OK;
 	}
 	proto = inner_protocol(skb);
 	if (unlikely(!proto)) {
 		net_dbg_ratelimited("%s: not sending a packet that is not IP\n",
 				    dev->name);
-		DEV_STATS_INC(dev, tx_errors);
-		goto drop;
+		ret = -EPROTONOSUPPORT;
+		goto err;
 	}
 	rcu_read_lock_bh();
 	peer = wg_allowedips_lookup_dst(&wg->peer_allowedips, skb);
@@ -773,9 +782,8 @@ netdev_tx_t wg_xmit(struct sk_buff *skb, struct net_device *dev)
 		else
 			net_dbg_ratelimited("%s: no peer has allowed IPs for %pI6c\n",
 					    dev->name, &ipv6_hdr(skb)->daddr);
-		no_route(skb, proto);
-		DEV_STATS_INC(dev, tx_errors);
-		goto drop;
+		ret = -ENOKEY;
+		goto err_icmp;
 	}
 	read_lock_bh(&peer->endpoint_lock);
 	family = peer->endpoint.addr.sa_family;
@@ -783,19 +791,23 @@ netdev_tx_t wg_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (unlikely(family != AF_INET && family != AF_INET6)) {
 		net_dbg_ratelimited("%s: no endpoint for peer %llu\n",
 				    dev->name, peer->internal_id);
-		DEV_STATS_INC(dev, tx_dropped);
 		wg_peer_put(peer);
-		goto drop;
+		ret = -EDESTADDRREQ;
+		goto err_icmp;
 	}
-	if (unlikely(stage(peer, skb, dev, depth) < 0)) {
-		DEV_STATS_INC(dev, tx_errors);
+	ret = stage(peer, skb, dev, depth);
+	if (unlikely(ret < 0)) {
 		wg_peer_put(peer);
-		goto drop;
+		goto err;
 	}
 	wg_packet_send_staged_packets(peer);
 	wg_peer_put(peer);
 	return NETDEV_TX_OK;
-drop:
+
+err_icmp:
+	no_route(skb, proto);
+err:
+	DEV_STATS_INC(dev, tx_errors);
 	kfree_skb(skb);
-	return NETDEV_TX_OK;
+	return ret;
 }
