@@ -9,6 +9,7 @@
 #include "device.h"
 #include "events.h"
 #include "netlink.h"
+#include "peer.h"
 
 static int __init wg_mod_init(void)
 {
@@ -17,9 +18,12 @@ static int __init wg_mod_init(void)
 	ret = wg_events_init();
 	if (ret < 0)
 		return ret;
-	ret = wg_device_init();
+	ret = wg_peer_init();
 	if (ret < 0)
 		goto err_events;
+	ret = wg_device_init();
+	if (ret < 0)
+		goto err_peer;
 	ret = wg_genetlink_init();
 	if (ret < 0)
 		goto err_device;
@@ -29,6 +33,8 @@ static int __init wg_mod_init(void)
 
 err_device:
 	wg_device_uninit();
+err_peer:
+	wg_peer_uninit();
 err_events:
 	wg_events_uninit();
 	return ret;
@@ -38,6 +44,7 @@ static void __exit wg_mod_exit(void)
 {
 	wg_genetlink_uninit();
 	wg_device_uninit();
+	wg_peer_uninit();
 	/* After the devices: their peers' removal is announced. */
 	wg_events_uninit();
 }

@@ -15,6 +15,25 @@
 #include "send.h"
 #include "timers.h"
 
+/*
+ * Peers come from a cache of their own: exactly their size, where
+ * kmalloc would round them up to the next power of two.
+ */
+static struct kmem_cache *peer_cache;
+
+int __init wg_peer_init(void)
+{
+	peer_cache = KMEM_CACHE(wg_peer, 0);
+	return peer_cache ? 0 : -ENOMEM;
+}
+
+/* After every device: the last peers are freed after a grace period. */
+void wg_peer_uninit(void)
+{
+	rcu_barrier();
+	kmem_cache_destroy(peer_cache);
+}
+
 /* A session's last reference went: its index leaves the table. */
 static void keypair_released(struct noise_keypair *keypair)
 {
@@ -152,11 +171,11 @@ struct wg_peer *wg_peer_create(struct wg_device *wg,
 	if (wg->num_peers >= MAX_PEERS_PER_DEVICE)
 		return ERR_PTR(-ENOSPC);
 
-	peer = kzalloc(sizeof(*peer), GFP_KERNEL);
+	peer = kmem_cache_zalloc(peer_cache, GFP_KERNEL);
 	if (!peer)
 		return ERR_PTR(-ENOMEM);
 	if (dst_cache_init(&peer->endpoint_cache, GFP_KERNEL)) {
-		kfree(peer);
+		kmem_cache_free(peer_cache, peer);
 		return ERR_PTR(-ENOMEM);
 	}
 
@@ -187,7 +206,7 @@ static void free_peer_rcu(struct rcu_head *rcu)
 	memzero_explicit(&peer->latest_cookie, sizeof(peer->latest_cookie));
 	__skb_queue_purge(&peer->staged_packet_queue);
 	dst_cache_destroy(&peer->endpoint_cache);
-	kfree(peer);
+	kmem_cache_free(peer_cache, peer);
 }
 
 static void release_peer(struct kref *refcount)

@@ -109,6 +109,8 @@ struct wg_peer {
 struct wg_peer *wg_peer_create(struct wg_device *wg,
 			       const u8 public_key[WG_KEY_LEN],
 			       const u8 preshared_key[WG_KEY_LEN]);
+int wg_peer_init(void);
+void wg_peer_uninit(void);
 void wg_peer_remove(struct wg_peer *peer);
 void wg_peer_remove_all(struct wg_device *wg);
 void wg_peer_stop(struct wg_peer *peer);
