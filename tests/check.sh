@@ -25,7 +25,7 @@ done
 # A TESTS selection names VM tests; host tests run only with the full set.
 host_tests=1
 [ -n "$tests" ] && host_tests=0
-[ -n "$tests" ] || tests=$(cd tests/netns && ls ./*.sh | sed 's|^\./||; s|\.sh$||' | grep -vx lib | tr '\n' ' ')
+[ -n "$tests" ] || tests=$(cd tests/netns && ls ./*.sh | sed 's|^\./||; s|\.sh$||' | tr '\n' ' ')
 
 build=$top/build
 # The stock kernel the debug kernel's partner VM runs.

@@ -75,7 +75,7 @@ echo "style: wgctl build and cppcheck: $((SECONDS - start)) s"
 
 # Every shell script is bash (the VM has bash besides busybox); those
 # without a "#!" line say so with "# shellcheck shell=bash". One shellcheck
-# per directory, run from there so that -x follows ". ./lib.sh".
+# per directory, run from there so that -x follows ". ./lib.bash".
 start=$SECONDS
 declare -A scripts=()
 while read -r f; do

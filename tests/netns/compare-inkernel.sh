@@ -29,7 +29,7 @@
 # from 7.2's module: ours must match it on every kernel, the distribution's
 # on 6.19 and later (which keeps the record honest); on older kernels the
 # distribution's differences are printed for information only.
-. ./lib.sh
+. ./lib.bash
 . ./tunnel.bash
 
 command -v genl-probe >/dev/null || fail "genl-probe is not on PATH"

@@ -5,7 +5,7 @@
 # wg 1.0.20210914 cannot send (WGALLOWEDIP_F_REMOVE_ME, WGPEER_F_UPDATE_ONLY)
 # do what they say, random requests crash nothing, and the device still
 # round-trips a configuration afterwards.
-. ./lib.sh
+. ./lib.bash
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

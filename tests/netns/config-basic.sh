@@ -3,7 +3,7 @@
 #
 # wg setconf / showconf round trip of a full configuration, compared with
 # what the distribution's in-kernel module reports for the same input.
-. ./lib.sh
+. ./lib.bash
 
 # grep that reads all its input: with pipefail, grep -q could SIGPIPE the
 # writer and fail the pipeline although it matched.

@@ -7,7 +7,7 @@
 # 40 peers with 52 each, 30 more peers, one with 197 IPv6 /128s. Every
 # entry must come back exactly once, also while the configuration keeps
 # changing during the dump (NLM_F_DUMP_INTR makes wg start over).
-. ./lib.sh
+. ./lib.bash
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

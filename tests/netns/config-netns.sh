@@ -3,7 +3,7 @@
 #
 # The sockets stay in the netns that created the device, wherever the
 # device goes; when that netns dies they close and the carrier drops.
-. ./lib.sh
+. ./lib.bash
 
 # grep that reads all its input: with pipefail, grep -q could SIGPIPE the
 # writer and fail the pipeline although it matched.

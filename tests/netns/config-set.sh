@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # wg set in its variants, syncconf, and wg-quick up/down/save.
-. ./lib.sh
+. ./lib.bash
 
 # grep that reads all its input: with pipefail, grep -q could SIGPIPE the
 # writer and fail the pipeline although it matched.

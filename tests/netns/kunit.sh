@@ -3,7 +3,7 @@
 #
 # The KUnit suites of tests/kunit, on kernels built with KUnit (the debug
 # kernel): load the test module and read the TAP results from the log.
-. ./lib.sh
+. ./lib.bash
 
 ko="/lib/modules/$(kernel_release)/updates/wireguard-kunit.ko"
 [ -e "$ko" ] || skip "this kernel has no KUnit"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The link kind: creation, its attributes, deletion, autoload and unload.
-. ./lib.sh
+. ./lib.bash
 
 wg_load_ours
 

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# The link to the partner VM; source after lib.sh. Used on both ends: by
+# The link to the partner VM; source after lib.bash. Used on both ends: by
 # tests/vm/partner.sh in the partner VM and by the tests marked
 # "# vm: partner" in the test VM.
 #

@@ -4,7 +4,7 @@
 # Two ends over ns0's loopback: the handshake completes, ping and ping6
 # both ways, ping and ping6 floods, TCP and UDP with iperf3 over IPv4 and
 # IPv6 inside, all of it over IPv4 and IPv6 outer addresses.
-. ./lib.sh
+. ./lib.bash
 . ./tunnel.bash
 
 wg_load_ours

@@ -26,7 +26,7 @@
 #   wgd in nsd (192.168.241.1, :10001), peers A and B
 #   wga in nsa (192.168.241.2, :10002)   wgb in nsb (192.168.241.3, :10003)
 # All UDP sockets are on ns0's loopback; the flood leaves ns0 from :10008.
-. ./lib.sh
+. ./lib.bash
 . ./tunnel.bash
 
 # The debug kernel gets the same 60 s at lower rates (messages and

@@ -21,7 +21,7 @@
 #   this VM: nsr, wgr :10001 on 10.77.0.1 (ours, the responder)
 #   partner: 10.77.0.2, hs-peer :10002 (the real peer),
 #            hs-flood from 10.66.0.0/16, whose replies come back to it
-. ./lib.sh
+. ./lib.bash
 . ./partner.bash
 
 partner_booted || skip "no partner VM was booted: make check boots one for tests marked 'vm: partner'"

@@ -7,7 +7,7 @@
 # ten small pings, then three of 1300 bytes over a route with MTU 1300,
 # where padding to 16 would make them 1312 but must stop at the route's
 # MTU (the replies, over the device's 1420, are padded in full).
-. ./lib.sh
+. ./lib.bash
 . ./tunnel.bash
 
 # The device's counters in one go: "rx_packets rx_bytes tx_packets ...".

@@ -10,7 +10,7 @@
 # the drop counter moves; the monitor says so when the module goes.
 #
 #   ns1: wg1 :10001 on v1 10.0.0.1     ns2: wg2 :10002 on v2 10.0.0.2
-. ./lib.sh
+. ./lib.bash
 . ./tunnel.bash
 
 wg_load_ours

@@ -4,7 +4,7 @@
 # What the device refuses: inner sources a peer does not own, packets to
 # nobody (ICMP host unreachable), routing loops through the device, and
 # a peer with a low-order public key (nothing is ever sent to it).
-. ./lib.sh
+. ./lib.bash
 . ./tunnel.bash
 
 wg_load_ours

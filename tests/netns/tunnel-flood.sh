@@ -13,7 +13,7 @@
 #   nsl (peer, wgl :10002) 10.0.1.2 --- 10.0.1.1 nsr
 # The spoofed sources are 10.66.0.0/16, routed back to nsa, where the
 # replies are counted by iptables and dropped.
-. ./lib.sh
+. ./lib.bash
 . ./tunnel.bash
 
 # Bursts of a size that fills the responder's queue past 1/8 at once,

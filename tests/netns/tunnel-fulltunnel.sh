@@ -13,7 +13,7 @@
 #   (default routes to nsb)                 198.51.100.1 2001:db8:100::1 (endpoint)
 #                                           203.0.113.1 2001:db8:200::1 ("the internet")
 #   wgfull 10.6.0.1 fd06::1 (wg-quick) -------- 10.6.0.2 fd06::2 wgb (fwmark 0x1234)
-. ./lib.sh
+. ./lib.bash
 . ./tunnel.bash
 
 keya=$(wg genkey)

@@ -7,7 +7,7 @@
 # a device under load, with cookie replies to copies whose mac1 is still
 # valid; no handshake response (replayed initiations fail the timestamp
 # check); no counter of either end moves; the tunnel works afterwards.
-. ./lib.sh
+. ./lib.bash
 . ./tunnel.bash
 
 count=200000

@@ -10,7 +10,7 @@
 # one peer move its index in the table concurrently, and peers are freed
 # while the other side's messages still name their indices. A mistake shows as a KASAN or list report (debug
 # kernel) or as a tunnel that never comes back.
-. ./lib.sh
+. ./lib.bash
 . ./tunnel.bash
 
 wg_load_ours

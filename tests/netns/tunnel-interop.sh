@@ -5,7 +5,7 @@
 # Interop with wireguard-go in the same VM: each side initiating, with
 # and without a preshared key, IPv4 inside over an IPv4 veth and IPv6
 # inside over IPv6.
-. ./lib.sh
+. ./lib.bash
 . ./tunnel.bash
 
 command -v wireguard-go >/dev/null || skip "no wireguard-go"

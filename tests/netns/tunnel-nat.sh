@@ -10,7 +10,7 @@
 #
 #   nsc 10.1.0.2 -- 10.1.0.1 nsr 10.2.0.1 (MASQUERADE) -- 10.2.0.2 nss
 #   wgc 192.168.243.2 -------------------------------------- wgs .1
-. ./lib.sh
+. ./lib.bash
 . ./tunnel.bash
 
 # The router's conntrack UDP timeouts, and the idle time of the first run.

@@ -15,7 +15,7 @@
 #   nsa va 10.0.0.1 ---- 10.0.0.2 vb nsb vbc 10.1.0.2 ---- 10.1.0.3 vc nsc
 #   wga 10.9.0.1 ------------------ 10.9.0.2 wgb
 #   wga 10.8.0.1 --------------- (through wgb) ------------ 10.8.0.3 wgc
-. ./lib.sh
+. ./lib.bash
 . ./tunnel.bash
 
 keya=$(wg genkey)

@@ -6,7 +6,7 @@
 # devices. Those routes must go with the netns: its teardown may not wait
 # for the peer's removal (a stuck "waiting for DEV to become free"), and
 # nothing may touch it afterwards (KASAN on the debug kernel).
-. ./lib.sh
+. ./lib.bash
 
 wg_load_ours
 

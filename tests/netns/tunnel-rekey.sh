@@ -8,7 +8,7 @@
 # The initiator's timer starts a new handshake on its own, 120 s after the
 # first (and only then); both ends record it; and not one packet is lost or
 # duplicated on the way.
-. ./lib.sh
+. ./lib.bash
 . ./tunnel.bash
 
 run=200

@@ -4,7 +4,7 @@
 # Roaming: the endpoint follows a peer whose port, address family and
 # address (within IPv4 and within IPv6) change, as soon as an
 # authenticated packet arrives from the new place, and traffic goes back there.
-. ./lib.sh
+. ./lib.bash
 . ./tunnel.bash
 
 wg_load_ours

@@ -20,7 +20,7 @@
 # Steps 1 to 3 run on the distribution's module first, to show the
 # expectations are the reference's; it remembers sources across down and
 # up, which our module, as asked, does not.
-. ./lib.sh
+. ./lib.bash
 . ./tunnel.bash
 
 keya=$(wg genkey)

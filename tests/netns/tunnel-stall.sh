@@ -14,7 +14,7 @@
 # where the kernel has that switch, the receiver's packet count must grow
 # in every 3-second window; afterwards pings must still be answered at
 # once, both ways.
-. ./lib.sh
+. ./lib.bash
 . ./tunnel.bash
 
 wg_load_ours

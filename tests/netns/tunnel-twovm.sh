@@ -10,7 +10,7 @@
 # ping6 inside the tunnel and run iperf3 both ways at once. The responder
 # has no endpoint, so only the side meant to can initiate.
 # Mismatched preshared keys must not bring a session up, either way.
-. ./lib.sh
+. ./lib.bash
 . ./tunnel.bash
 . ./partner.bash
 

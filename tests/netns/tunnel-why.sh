@@ -6,7 +6,7 @@
 # kernel log, rate-limited: a packet to nobody, a datagram that is no
 # message, data for an unknown session, and an inner source the peer does
 # not own. With them off (the default) nothing is printed.
-. ./lib.sh
+. ./lib.bash
 . ./tunnel.bash
 
 ctl=/sys/kernel/debug/dynamic_debug/control

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# Helpers for the tunnel-*.sh tests; source after lib.sh.
+# Helpers for the tunnel-*.sh tests; source after lib.bash.
 #
 # A pair of tunnel ends: wg1 in ns1 (192.168.241.1, fd00::1) and wg2 in
 # ns2 (192.168.241.2, fd00::2), both created in ns0 and moved out, so

@@ -7,7 +7,7 @@
 # wgctl against wg(8) on the same devices: show, show dump, every show field,
 # showconf, and setconf, byte for byte, for small and large configurations
 # (one peer with thousands of allowed IPs, 40 peers x 52 allowed IPs).
-. ./lib.sh
+. ./lib.bash
 
 wg_load_ours
 

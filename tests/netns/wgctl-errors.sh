@@ -3,7 +3,7 @@
 #
 # wgctl's errors that need a kernel: unknown interface, an interface of
 # another kind, permission denied; and allowed-ips +a,-b.
-. ./lib.sh
+. ./lib.bash
 
 wg_load_ours
 

@@ -9,7 +9,7 @@
 # handshake, dump and the counters, all byte for byte as wg prints them;
 # --json types and metrics; syncconf converges without disturbing the
 # sessions of unchanged peers.
-. ./lib.sh
+. ./lib.bash
 
 wg_load_ours
 

@@ -5,7 +5,7 @@
 # loopback, see tests/netns/tunnel.bash) under our module and under the
 # distribution's, alternating, then the medians and ours/theirs ratios.
 cd /tests/netns || exit 1
-. ./lib.sh
+. ./lib.bash
 . ./tunnel.bash
 set +e
 

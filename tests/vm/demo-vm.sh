@@ -3,7 +3,7 @@
 #
 # Runs inside the demo VM: two hosts in namespaces, each with a wireguard
 # device of our module, then shows what was built and what works so far.
-cd /tests/netns && . ./lib.sh
+cd /tests/netns && . ./lib.bash
 set +e
 export WG_COLOR_MODE=never
 

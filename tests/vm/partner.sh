@@ -26,7 +26,7 @@ if [ "${1:-}" = serve ]; then
 fi
 
 cd /tests/netns || exit 1
-. ./lib.sh
+. ./lib.bash
 . ./partner.bash
 
 wg_load_distro
