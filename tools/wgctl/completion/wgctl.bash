@@ -54,7 +54,7 @@ _wgctl() {
 		[ "$have_if" = 0 ] && w="$(_wgctl_interfaces) all"
 		[ "$have_json" = 0 ] && w="$w --json"
 		[ "$COMP_CWORD" -eq 2 ] && w="$w --help"
-		COMPREPLY=($(compgen -W "$w" -- "$cur"))
+		_wgctl_reply -W "$w" -- "$cur"
 		;;
 	showconf)
 		[ "$COMP_CWORD" -eq 2 ] &&
