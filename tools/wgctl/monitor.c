@@ -228,8 +228,7 @@ static void format_changes(char *buf, size_t len, uint32_t changes)
 
 static void print_human(FILE *f, const struct event *ev, const char *when)
 {
-	char name[24], ep[128], old[128], key[KEY_B64_LEN + 1];
-	char buf[128];
+	char name[24], ep[128], old[128];
 
 	fprintf(f, "%s ", when);
 	if (ev->ifname)
@@ -240,6 +239,8 @@ static void print_human(FILE *f, const struct event *ev, const char *when)
 		fputc('?', f);
 	fprintf(f, " %s peer ", event_name(ev->cmd, name, sizeof(name)));
 	if (ev->has_key) {
+		char key[KEY_B64_LEN + 1];
+
 		key_to_base64(key, ev->key);
 		fputs(key, f);
 	} else {
@@ -252,6 +253,8 @@ static void print_human(FILE *f, const struct event *ev, const char *when)
 		if (ev->endpoint.addr.sa_family)
 			fprintf(f, " endpoint %s", ep);
 		if (ev->has_changes) {
+			char buf[128];
+
 			format_changes(buf, sizeof(buf), ev->changes);
 			fprintf(f, " changes %s", buf);
 		}
@@ -260,6 +263,8 @@ static void print_human(FILE *f, const struct event *ev, const char *when)
 		if (ev->has_rekey)
 			fputs(ev->rekey ? " rekey" : " first session", f);
 		if (ev->has_time) {
+			char buf[128];
+
 			format_time(buf, sizeof(buf), ev->time_sec, ev->time_nsec, false);
 			fprintf(f, " at %s", buf);
 		}
@@ -280,10 +285,10 @@ static void print_human(FILE *f, const struct event *ev, const char *when)
 
 static void json_endpoint(struct json *j, const char *k, const union wg_endpoint *ep)
 {
-	char buf[128];
-
 	json_key(j, k);
 	if (ep->addr.sa_family) {
+		char buf[128];
+
 		format_endpoint(buf, sizeof(buf), ep);
 		json_string(j, buf);
 	} else {
@@ -293,9 +298,8 @@ static void json_endpoint(struct json *j, const char *k, const union wg_endpoint
 
 static void print_json(FILE *f, const struct event *ev, const char *when)
 {
-	char name[24], key[KEY_B64_LEN + 1], other[16];
+	char name[24];
 	struct json j;
-	int i;
 
 	json_init(&j, f);
 	json_begin_object(&j);
@@ -315,6 +319,8 @@ static void print_json(FILE *f, const struct event *ev, const char *when)
 		json_null(&j);
 	json_key(&j, "public_key");
 	if (ev->has_key) {
+		char key[KEY_B64_LEN + 1];
+
 		key_to_base64(key, ev->key);
 		json_string(&j, key);
 	} else {
@@ -336,6 +342,9 @@ static void print_json(FILE *f, const struct event *ev, const char *when)
 		json_endpoint(&j, "endpoint", &ev->endpoint);
 		json_key(&j, "changes");
 		if (ev->has_changes) {
+			char other[16];
+			int i;
+
 			json_begin_array(&j);
 			for (i = 0; i < 32; i++)
 				if (ev->changes & (1U << i))
@@ -550,7 +559,6 @@ static int get_family(struct conn *c, const char *name, const char *group,
 	struct nlmsghdr *nlh;
 	bool have = false;
 	uint32_t seq = ++c->seq;
-	ssize_t n;
 	int ret;
 
 	nlh = put_genl(c->buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, seq);
@@ -558,6 +566,7 @@ static int get_family(struct conn *c, const char *name, const char *group,
 	if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	for (;;) {
+		ssize_t n;
 		int len;
 
 		n = mnl_socket_recvfrom(c->nl, c->buf, MONITOR_RECV_SIZE);

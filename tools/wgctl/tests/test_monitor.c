@@ -43,13 +43,14 @@ static const char *shown(const char *s, char *buf, size_t len)
 /* like CHECK_STR, for lines: one line of output whatever the strings hold */
 static void check_lines(const char *got, const char *want, const char *what)
 {
-	static char g[1024], w[1024];
-
-	if (!strcmp(got, want))
+	if (!strcmp(got, want)) {
 		CHECK(1, "%s", what);
-	else
+	} else {
+		static char g[1024], w[1024];
+
 		CHECK(0, "%s: got '%s', want '%s'", what, shown(got, g, sizeof(g)),
 		      shown(want, w, sizeof(w)));
+	}
 }
 
 /* 2026-11-29T16:40:01.123 UTC */
