@@ -57,6 +57,7 @@ mkdir -p "$vm/root"
 dpkg-deb -x "$wgctl_deb" "$vm/root"
 [ "$("$vm/root/usr/bin/wgctl" --version)" = "wgctl $ver" ] || fail "wgctl --version: $("$vm/root/usr/bin/wgctl" --version)"
 cp "$vm/root/usr/bin/wgctl" "$vm/wgctl"
+rm -rf "$vm/root"
 echo "$ver" >"$vm/version"
 dpkg-deb --fsys-tarfile "$dkms_deb" | tar -xO "./usr/src/wireguard-oot-$ver/dkms.conf" |
 	grep -qx "PACKAGE_VERSION=\"$ver\"" || fail "the packaged dkms.conf does not carry $ver"
@@ -70,7 +71,7 @@ cp "$dkms_deb" "$wgctl_deb" "$work/"
 # Run in a chroot: install DEBS (file names under $work) with apt; DKMS must
 # build for K1, the only kernel with headers; then install SECOND (apt
 # arguments: the headers of K2), which must build for K2; copy K2's module
-# to $work/K2.ko; remove the packages, which must leave no module.
+# into $work/K2/; remove the packages, which must leave no module.
 # shellcheck disable=SC2016
 in_root='
 	work=$1 ver=$2 k1=$3 k2=$4 debs=$5 second=$6
@@ -113,7 +114,8 @@ in_root='
 		if [ -e "$d/build/Makefile" ]; then check_ko "${d##*/}"; fi
 	done
 	[ -e "/lib/modules/$k2/build/Makefile" ] || fail "no headers for $k2"
-	cp "$(ko "$k2")" "$work/$k2.ko"
+	mkdir -p "$work/$k2"
+	cp "$(ko "$k2")" "$work/$k2/"
 	pkgs=wireguard-oot-dkms
 	dpkg -s wgctl >/dev/null 2>&1 && pkgs="$pkgs wgctl"
 	# shellcheck disable=SC2086
@@ -136,7 +138,9 @@ start=$SECONDS
 kernels rootrun "$root" "$work" bash -euc "$in_root" bookworm "$work" "$ver" "$abi61" "$abi612" \
 	"./$(basename "$dkms_deb") ./$(basename "$wgctl_deb")" "linux-headers-$abi612" ||
 	fail "bookworm chroot"
-cp "$work/$abi612.ko" "$vm/wireguard.ko"
+# As DKMS left it: compressed (wireguard.ko.xz) where the kernel's own
+# modules are.
+cp "$work/$abi612"/wireguard.ko* "$vm/"
 echo "$abi612" >"$vm/kernel"
 echo "bookworm: apt install, DKMS for $abi61 then $abi612, apt remove: ok ($((SECONDS - start))s)"
 
