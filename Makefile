@@ -54,6 +54,10 @@ dkms-install:
 	mkdir -p "/usr/src/wireguard-oot-$(VERSION)"
 	cp -r Kbuild Makefile version.mk dkms.conf module include tests "/usr/src/wireguard-oot-$(VERSION)/"
 	sed -i 's/#MODULE_VERSION#/$(VERSION)/' "/usr/src/wireguard-oot-$(VERSION)/dkms.conf"
+	# as the package does: ours replaces the kernel's wireguard (version
+	# 1.0.0), which DKMS would otherwise refuse as "not newer"
+	mkdir -p /usr/share/dkms/modules_to_force_install
+	echo wireguard-oot_version-override >/usr/share/dkms/modules_to_force_install/wireguard-oot
 	dkms add -m wireguard-oot -v "$(VERSION)"
 	dkms build -m wireguard-oot -v "$(VERSION)"
 	dkms install -m wireguard-oot -v "$(VERSION)"
@@ -61,6 +65,7 @@ dkms-install:
 dkms-remove:
 	-dkms remove -m wireguard-oot -v "$(VERSION)" --all
 	rm -rf "/usr/src/wireguard-oot-$(VERSION)"
+	rm -f /usr/share/dkms/modules_to_force_install/wireguard-oot
 
 # Both packages, built with dpkg-buildpackage from a copy of the tree in
 # build/deb/src (the tree itself stays clean); the .debs land in build/deb/.
