@@ -15,8 +15,9 @@
 # a throwaway overlay of them. Leaves, for tests/netns/deb-dkms.sh, the
 # module DKMS built for 6.12 and the packaged wgctl in build/deb/vm/.
 #
-# Time: about 4 minutes warm (two cores); the first run on a machine also
-# makes the bookworm chroot (debootstrap and packages, about 2 more minutes)
+# Time, measured on two shared cores: 2.5 to 4.5 minutes warm (four DKMS
+# builds); the first run on a machine also makes the bookworm chroot
+# (debootstrap and packages: 2 to 2.5 minutes more; 5.5 minutes in all)
 # and, when the VM tests have not made it yet, the sid one.
 set -euo pipefail
 
