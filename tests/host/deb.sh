@@ -8,9 +8,9 @@
 #     6.12's headers afterwards builds and installs it for 6.12; the module
 #     and wgctl --version report the package's version; "apt remove"
 #     leaves no module behind;
-#   - the same in a sid chroot (7.2's headers; the second kernel is 7.2's
-#     cloud flavour), with the DKMS package only: the wgctl .deb built here
-#     is bookworm's (it needs libsodium23; sid has libsodium26).
+#   - the same in the sid chroot (7.2's headers; the second kernel is 7.2's
+#     cloud flavour), with the same DKMS package and a wgctl package built
+#     in sid (bookworm's needs libsodium23; sid has libsodium26).
 # The chroots are cached (tests/vm/kernels.sh mkroot) and each run works on
 # a throwaway overlay of them. Leaves, for tests/netns/deb-dkms.sh, the
 # module DKMS built for 6.12 and the packaged wgctl in build/deb/vm/.
@@ -158,8 +158,19 @@ if [ ! -e "$cache/.done" ]; then
 fi
 cp "$cache"/*.deb "$work/"
 second=$(cd "$cache" && printf './%s ' *.deb)
-start=$SECONDS
 root=$(kernels sidroot "$abi72")
+# wgctl for sid, built there from the same source (the DKMS package is
+# architecture-independent: bookworm's serves).
+start=$SECONDS
+mkdir -p "$work/sid"
+cp -r "$out/src" "$work/sid/src"
+# shellcheck disable=SC2016 # expanded in the chroot
+kernels rootrun "$root" "$work" bash -euc 'cd "$1/sid/src" && dpkg-buildpackage -B -us -uc' \
+	sid "$work" >"$out/sid-build.log" 2>&1 || { tail -30 "$out/sid-build.log"; fail "dpkg-buildpackage in sid"; }
+sid_wgctl=$(cd "$work" && ls sid/wgctl_*_amd64.deb)
+[ "$(dpkg-deb -f "$work/$sid_wgctl" Version)" = "$ver" ] || fail "sid's wgctl package has another version"
+echo "sid: built $sid_wgctl, depends on $(dpkg-deb -f "$work/$sid_wgctl" Depends) ($((SECONDS - start))s)"
+start=$SECONDS
 kernels rootrun "$root" "$work" bash -euc "$in_root" sid "$work" "$ver" "$abi72" "$cloud" \
-	"./$(basename "$dkms_deb")" "$second" || fail "sid chroot"
+	"./$(basename "$dkms_deb") ./$sid_wgctl" "$second" || fail "sid chroot"
 echo "sid: apt install, DKMS for $abi72 then $cloud, apt remove: ok ($((SECONDS - start))s)"

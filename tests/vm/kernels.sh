@@ -166,13 +166,14 @@ fetch_sid() {
 	log "fetched $abi in $((SECONDS - start))s"
 }
 
-# What a sid user building modules has. A change here, or a new ABI, makes
-# a new chroot.
-sid_packages="gcc make libc6-dev bc bison flex libelf-dev libssl-dev kmod dkms"
+# What a sid user building modules, and our packages, has. A change here,
+# or a new ABI, makes a new chroot.
+sid_packages="gcc make libc6-dev bc bison flex libelf-dev libssl-dev kmod dkms
+	build-essential dpkg-dev debhelper dh-dkms libmnl-dev libsodium-dev pkg-config"
 
 # A chroot of Debian unstable with the headers of ABI (see mkroot).
 sidroot() {
-	mkroot sid "$sid_packages linux-headers-$1"
+	mkroot sid "$(echo $sid_packages) linux-headers-$1"
 }
 
 # mkroot SUITE PACKAGES [DOWNLOADS]: a chroot of Debian SUITE (sid, or the
