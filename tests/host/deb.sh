@@ -17,7 +17,7 @@
 #
 # Time, measured on two shared cores: 2.5 to 4.5 minutes warm (four DKMS
 # builds); the first run on a machine also makes the bookworm chroot
-# (debootstrap and packages: 2 to 2.5 minutes more; 5.5 minutes in all)
+# (debootstrap and packages: 1 to 2.5 minutes more; 4 to 5.5 minutes in all)
 # and, when the VM tests have not made it yet, the sid one.
 set -euo pipefail
 
