@@ -53,6 +53,6 @@ module_init(wg_mod_init);
 module_exit(wg_mod_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("WireGuard secure network tunnel (out-of-tree)");
-MODULE_VERSION("0.1.0");
+MODULE_VERSION(WG_VERSION);
 MODULE_ALIAS_RTNL_LINK(KBUILD_MODNAME);
 MODULE_ALIAS_GENL_FAMILY("wireguard");

@@ -5,7 +5,8 @@
 #   initramfs.sh OUT.cpio ABI MODROOT BUILDDIR
 # MODROOT holds lib/modules/ABI of the kernel (Debian's image or the debug
 # build); BUILDDIR holds our freshly built wireguard.ko (and the KUnit module
-# where the kernel has KUnit) and a bin/ of host-built helpers (wgctl, tests).
+# where the kernel has KUnit), a bin/ of host-built helpers (wgctl, tests)
+# and, for one kernel, a deb/ with the Debian package's module and wgctl.
 # The repository's tests/ tree is copied in as /tests.
 set -euo pipefail
 
@@ -81,8 +82,11 @@ wanted="wireguard veth tun dummy virtio_net virtio_pci ipv6 af_packet
 	nf_conntrack nf_nat
 	iptable_raw ip6table_raw ip6table_mangle xt_addrtype xt_connmark
 	xt_comment xt_tcpudp"
-for dep in $(modinfo -F depends "$builddir/wireguard.ko" | tr , ' '); do
-	wanted="$wanted $dep"
+for ko in "$builddir/wireguard.ko" "$builddir"/deb/wireguard.ko*; do
+	[ -e "$ko" ] || continue
+	for dep in $(modinfo -F depends "$ko" | tr , ' '); do
+		wanted="$wanted $dep"
+	done
 done
 for m in $wanted; do
 	# A module this kernel lacks or has built in is simply not copied.
@@ -96,6 +100,13 @@ done
 mkdir -p "$kmods/updates"
 cp "$builddir/wireguard.ko" "$kmods/updates/"
 [ -e "$builddir/wireguard-kunit.ko" ] && cp "$builddir/wireguard-kunit.ko" "$kmods/updates/"
+# The Debian package's module and wgctl, when BUILDDIR has them (deb/):
+# in /deb, apart from everything else, for tests/netns/deb-dkms.sh to load.
+if [ -d "$builddir/deb" ]; then
+	mkdir -p "$root/deb"
+	cp "$builddir"/deb/wireguard.ko* "$builddir/deb/version" "$root/deb/"
+	copy_bin "$builddir/deb/wgctl" /deb/wgctl
+fi
 # Ours wins over the distro's module of the same name for modprobe and autoload.
 mkdir -p "$root/etc/depmod.d"
 echo "search updates built-in" >"$root/etc/depmod.d/wg.conf"

@@ -9,6 +9,9 @@
 #   kernels.sh info NAME          print "ABI VMLINUZ MODROOT KDIR WHERE" for a series or debug
 #   kernels.sh sidroot ABI        print the sid chroot that has the headers of ABI
 #   kernels.sh sidrun ABI DIR CMD...  run CMD in that chroot, with DIR at its own path
+#   kernels.sh mkroot SUITE PKGS [DOWNLOADS]  print a cached chroot of SUITE with PKGS
+#   kernels.sh rootrun ROOT DIR CMD...  run CMD in such a chroot, with DIR at its own path
+#   kernels.sh sid_apt CMD...     apt-get/apt-cache CMD on Debian unstable's metadata
 #   kernels.sh deps               install what the harness needs on the host
 #
 # SERIES 6.1 and 6.12 are bookworm's (the host's); any other (7.2) is Debian
@@ -163,35 +166,48 @@ fetch_sid() {
 	log "fetched $abi in $((SECONDS - start))s"
 }
 
-# What a sid user building modules has. A change here, or a new ABI, makes
-# a new chroot.
-sid_packages="gcc make libc6-dev bc bison flex libelf-dev libssl-dev kmod dkms"
+# What a sid user building modules, and our packages, has. A change here,
+# or a new ABI, makes a new chroot.
+sid_packages="gcc make libc6-dev bc bison flex libelf-dev libssl-dev kmod dkms
+	build-essential dpkg-dev debhelper dh-dkms libmnl-dev libsodium-dev pkg-config"
 
-# A chroot of Debian unstable with the headers of ABI. Made once with
-# debootstrap and cached as a tarball; sidrun mounts an unpacked copy of
-# the tarball, named by the same key, under an overlay, so the copy stays
-# as it was made.
+# A chroot of Debian unstable with the headers of ABI (see mkroot).
 sidroot() {
-	local abi=$1 key dir tarball tmp start=$SECONDS
-	key=$(echo "minbase $sid_packages linux-headers-$abi" | sha256sum | cut -c1-12)
-	dir="$WG_CACHE/sid/root-$key"
-	tarball="$WG_CACHE/sid/chroot-$key.tar.zst"
+	mkroot sid "$(echo $sid_packages) linux-headers-$1"
+}
+
+# mkroot SUITE PACKAGES [DOWNLOADS]: a chroot of Debian SUITE (sid, or the
+# host's release: bookworm) with PACKAGES installed and the .debs of
+# DOWNLOADS (with what they need) waiting in its apt cache, for a test to
+# install later without the network. Made once with debootstrap and cached
+# as a tarball named by a hash of all that; an unpacked copy beside it,
+# named by the same key, is what a run mounts under an overlay (rootrun), so
+# the copy stays as it was made.
+mkroot() {
+	local suite=$1 pkgs=$2 downloads=${3:-} keystr key dir tarball tmp start=$SECONDS
+	keystr="$suite minbase $pkgs${downloads:+ download $downloads}"
+	# The key sid chroots were made under before other suites came.
+	[ "$suite" = sid ] && [ -z "$downloads" ] && keystr="minbase $pkgs"
+	key=$(echo "$keystr" | sha256sum | cut -c1-12)
+	dir="$WG_CACHE/$suite/root-$key"
+	tarball="$WG_CACHE/$suite/chroot-$key.tar.zst"
 	if [ ! -e "$dir/.done" ]; then
-		mkdir -p "$WG_CACHE/sid"
-		tmp=$(mktemp -d "$WG_CACHE/sid/tmp.XXXXXX")
+		mkdir -p "$WG_CACHE/$suite"
+		tmp=$(mktemp -d "$WG_CACHE/$suite/tmp.XXXXXX")
 		chmod 755 "$tmp"
 		if [ -e "$tarball" ]; then
 			tar -C "$tmp" --zstd -xf "$tarball" || { rm -rf "$tmp"; die "cannot unpack $tarball"; }
-			log "unpacked the sid chroot in $((SECONDS - start))s"
+			log "unpacked the $suite chroot in $((SECONDS - start))s"
 		else
-			log "making a sid chroot for $abi (first run only)"
-			sid_make "$tmp" "$abi" || { rm -rf "$tmp"; die "cannot make the sid chroot"; }
+			log "making a $suite chroot with $pkgs (first run only)"
+			root_make "$tmp" "$suite" "$pkgs" "$downloads" ||
+				{ rm -rf "$tmp"; die "cannot make the $suite chroot"; }
 			# Packed beside it, then renamed: a half-written tarball is never used.
 			if ! { tar -C "$tmp" --zstd -cf "$tmp.tar.zst" . && mv "$tmp.tar.zst" "$tarball"; }; then
 				rm -rf "$tmp" "$tmp.tar.zst"
-				die "cannot pack the sid chroot"
+				die "cannot pack the $suite chroot"
 			fi
-			log "made the sid chroot in $((SECONDS - start))s: $tarball"
+			log "made the $suite chroot in $((SECONDS - start))s: $tarball"
 		fi
 		touch "$tmp/.done"
 		rm -rf "$dir"
@@ -201,15 +217,35 @@ sidroot() {
 	echo "$dir"
 }
 
-# sid_make DIR ABI: debootstrap sid into DIR, with the build tools and the
-# headers of ABI.
-sid_make() {
-	local root=$1 abi=$2 mirror
+# The apt sources of a SUITE chroot: sid from the host's mirror; the
+# host's own release as the host has it, with its updates and security
+# suites (bookworm's newer kernels come from there).
+root_sources() {
+	local suite=$1 codename
+	codename=$(sed -n "s/^VERSION_CODENAME=//p" /etc/os-release)
+	if [ "$suite" = sid ]; then
+		echo "deb $(host_mirror) sid main"
+		return
+	fi
+	[ "$suite" = "$codename" ] || die "a $suite chroot: only sid and $codename ($codename is the host's)"
+	apt_ready
+	# shellcheck disable=SC2016
+	apt-get indextargets --format '$(REPO_URI) $(RELEASE) $(COMPONENT)' |
+		awk -v s="$suite" '($2 == s || $2 == s "-updates" || $2 == s "-security") && $3 == "main" {
+			print "deb " $1 " " $2 " main" }' | sort -u
+}
+
+# root_make DIR SUITE PACKAGES DOWNLOADS: debootstrap SUITE into DIR, then
+# install PACKAGES and download DOWNLOADS.
+root_make() {
+	local root=$1 suite=$2 pkgs=$3 downloads=$4 mirror sources p
 	mirror=$(host_mirror)
-	if ! debootstrap --variant=minbase sid "$root" "$mirror" >&2; then
+	sources=$(root_sources "$suite")
+	if ! debootstrap --variant=minbase "$suite" "$root" "$mirror" >&2; then
 		tail -20 "$root/debootstrap/debootstrap.log" >&2
 		return 1
 	fi
+	echo "$sources" >"$root/etc/apt/sources.list"
 	# The host's apt settings for reaching the mirror hold in the chroot too:
 	# its proxy, and whether a Release file may be past its Valid-Until date
 	# (a mirror that serves a snapshot).
@@ -218,10 +254,20 @@ sid_make() {
 	cp -L /etc/resolv.conf "$root/etc/resolv.conf"
 	in_chroot "$root" "" sh -c "apt-get update -qq &&
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		--no-install-recommends $sid_packages linux-headers-$abi &&
+		--no-install-recommends $pkgs &&
 		apt-get clean" >&2 || return 1
+	if [ -n "$downloads" ]; then
+		in_chroot "$root" "" sh -c "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends --download-only $downloads" >&2 || return 1
+	fi
 	rm -f "$root/etc/resolv.conf"
-	[ -d "$root/usr/src/linux-headers-$abi" ] || { log "the sid chroot has no headers for $abi"; return 1; }
+	for p in $pkgs; do
+		case "$p" in
+		linux-headers-*)
+			[ -d "$root/usr/src/$p" ] || { log "the $suite chroot has no $p"; return 1; }
+			;;
+		esac
+	done
 }
 
 # in_chroot ROOT DIR CMD...: CMD as root in ROOT, with /proc, /dev and DIR
@@ -243,14 +289,14 @@ in_chroot() {
 	' in_chroot "$@"
 }
 
-# sidrun ABI DIR CMD...: CMD in the sid chroot of ABI, over an overlay that
-# is thrown away afterwards: only what it writes under DIR stays.
-sidrun() {
-	local abi=$1 dir=$2 root scratch rc=0
+# rootrun ROOT DIR CMD...: CMD in the chroot ROOT (from mkroot), over an
+# overlay that is thrown away afterwards: only what it writes under DIR
+# stays.
+rootrun() {
+	local root=$1 dir=$2 scratch rc=0
 	shift 2
-	root=$(sidroot "$abi")
 	dir=$(cd "$dir" && pwd)
-	scratch=$(mktemp -d "${TMPDIR:-/tmp}/wg-oot-sid.XXXXXX")
+	scratch=$(mktemp -d "${TMPDIR:-/tmp}/wg-oot-root.XXXXXX")
 	mkdir -p "$scratch"/{upper,work,root}
 	# shellcheck disable=SC2016
 	unshare --mount --propagation private bash -euc '
@@ -259,10 +305,18 @@ sidrun() {
 		mount -t overlay overlay \
 			-o "lowerdir=$lower,upperdir=$scratch/upper,workdir=$scratch/work" "$scratch/root"
 		"$@"
-	' sidrun "$root" "$scratch" bash "$here/kernels.sh" in_chroot "$scratch/root" "$dir" "$@" ||
+	' rootrun "$root" "$scratch" bash "$here/kernels.sh" in_chroot "$scratch/root" "$dir" "$@" ||
 		rc=$?
 	rm -rf "$scratch"
 	return $rc
+}
+
+# sidrun ABI DIR CMD...: CMD in the sid chroot of ABI (rootrun).
+sidrun() {
+	local abi=$1 root
+	shift
+	root=$(sidroot "$abi")
+	rootrun "$root" "$@"
 }
 
 # Everything the harness, the demo and the benchmarks use on the host.
@@ -348,6 +402,7 @@ info() {
 cmd=${1:-}
 shift || true
 case "$cmd" in
-resolve | fetch | debug | info | sidroot | sidrun | in_chroot | apt_install | deps) "$cmd" "$@" ;;
-*) die "usage: $0 resolve|fetch|debug|info|sidroot|sidrun|apt_install|deps ..." ;;
+resolve | fetch | debug | info | sidroot | sidrun | mkroot | rootrun | in_chroot | sid_apt | \
+	apt_install | deps) "$cmd" "$@" ;;
+*) die "usage: $0 resolve|fetch|debug|info|sidroot|sidrun|mkroot|rootrun|sid_apt|apt_install|deps ..." ;;
 esac

@@ -6,7 +6,7 @@
 # KERNEL is 6.1, 6.12, 7.2 or debug. Builds the module from a copy of the
 # tree in OUTDIR/src (W=1, warnings are errors; for Debian unstable's kernels
 # inside a sid chroot, see kernels.sh), and packs OUTDIR/initramfs.cpio with
-# the helpers of BINDIR. Prints "VMLINUZ INITRAMFS" on success; on failure
+# the helpers of BINDIR (and the packaged module, see below). Prints "VMLINUZ INITRAMFS" on success; on failure
 # says which step failed (build, initramfs, kernel) and exits non-zero.
 # Says on stderr how long each step took.
 set -uo pipefail
@@ -41,6 +41,14 @@ fi
 echo "module built in $((SECONDS - start))s${where:+ ($where)}" >&2
 cp "$out"/src/*.ko "$out/"
 cp -r "$bindir" "$out/bin"
+# The Debian package's module for this kernel, as its DKMS built it, and
+# the packaged wgctl, where tests/host/deb.sh left them (for
+# tests/netns/deb-dkms.sh).
+deb=$top/build/deb/vm
+if [ -e "$deb/kernel" ] && [ "$(cat "$deb/kernel")" = "$abi" ]; then
+	mkdir -p "$out/deb"
+	cp "$deb"/wireguard.ko* "$deb/wgctl" "$deb/version" "$out/deb/"
+fi
 start=$SECONDS
 if ! bash "$top/tests/vm/initramfs.sh" "$out/initramfs.cpio" "$abi" "$modroot" "$out" \
 	>"$out/initramfs.log" 2>&1; then
