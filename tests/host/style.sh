@@ -51,7 +51,7 @@ w=$out/wgctl-copy
 mkdir -p "$w/tools" "$w/include"
 cp -r tools/wgctl "$w/tools/"
 cp -r include/uapi "$w/include/"
-cp dkms.conf "$w/"
+cp -r dkms.conf version.mk debian "$w/"
 make -s -C "$w/tools/wgctl" clean
 if ! make -s -C "$w/tools/wgctl" CFLAGS="-O2 -g" wgctl test-progs >"$out/wgctl.log" 2>&1; then
 	cat "$out/wgctl.log"
