@@ -108,28 +108,29 @@ static void peer_event_init(struct wg_event *ev, u8 cmd, struct wg_peer *peer)
 	memcpy(ev->public_key, peer->public_key, WG_KEY_LEN);
 }
 
-void wg_event_peer_added(struct wg_peer *peer, u32 changes)
+/* A peer added or changed by configuration: what changed, where it is. */
+static void config_event(struct wg_peer *peer, u8 cmd, u32 changes)
 {
 	struct wg_event ev;
 
 	if (nobody_listens())
 		return;
-	peer_event_init(&ev, WGEVENT_CMD_PEER_ADDED, peer);
+	peer_event_init(&ev, cmd, peer);
 	ev.changes = changes;
 	wg_peer_get_endpoint(peer, &ev.endpoint);
 	queue_event(&ev);
 }
 
+void wg_event_peer_added(struct wg_peer *peer, u32 changes)
+{
+	config_event(peer, WGEVENT_CMD_PEER_ADDED, changes);
+}
+
+/* Nothing changed, nothing to say (a repeated configuration). */
 void wg_event_peer_changed(struct wg_peer *peer, u32 changes)
 {
-	struct wg_event ev;
-
-	if (nobody_listens() || !changes)
-		return;
-	peer_event_init(&ev, WGEVENT_CMD_PEER_CHANGED, peer);
-	ev.changes = changes;
-	wg_peer_get_endpoint(peer, &ev.endpoint);
-	queue_event(&ev);
+	if (changes)
+		config_event(peer, WGEVENT_CMD_PEER_CHANGED, changes);
 }
 
 void wg_event_peer_removed(struct wg_peer *peer)
