@@ -80,6 +80,19 @@ partner_wait() {
 	done
 }
 
+# partner_connect NS: for a test marked "# vm: partner": skips when no
+# partner was booted, else moves this VM's end of the link into NS (made
+# here), talks to the partner from there, and waits until it answers.
+partner_connect() {
+	partner_booted || skip "no partner VM was booted: make check boots one for tests marked 'vm: partner'"
+	make_ns "$1"
+	local nic
+	nic=$(link_nic) || fail "a partner VM was booted but this VM has no virtio-net NIC"
+	link_up "$nic" 1 "$1"
+	PARTNER_NS=$1
+	partner_wait "$(debug_kernel && echo 600 || echo 120)"
+}
+
 # The partner's kernel log lines that would fail a test here.
 partner_kernel_report() {
 	partner "dmesg | grep -E 'Oops|WARNING:|BUG:|KASAN|UBSAN|general protection|refcount_t|list_(add|del) corruption|suspicious RCU|lock held|circular locking' | head -40 || true"

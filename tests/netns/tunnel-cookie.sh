@@ -24,13 +24,8 @@
 . ./lib.bash
 . ./partner.bash
 
-partner_booted || skip "no partner VM was booted: make check boots one for tests marked 'vm: partner'"
 wg_load_ours
-make_ns nsr
-nic=$(link_nic) || fail "a partner VM was booted but this VM has no virtio-net NIC"
-link_up "$nic" 1 nsr
-PARTNER_NS=nsr
-partner_wait "$(debug_kernel && echo 600 || echo 120)"
+partner_connect nsr
 is_ours || fail "this VM does not run our module"
 partner '! grep -q -- "-wgdebug" /proc/version' ||
 	fail "the partner runs the debug kernel: it cannot flood fast enough"

@@ -14,13 +14,8 @@
 . ./tunnel.bash
 . ./partner.bash
 
-partner_booted || skip "no partner VM was booted: make check boots one for tests marked 'vm: partner'"
 wg_load_ours
-make_ns ns1
-nic=$(link_nic) || fail "a partner VM was booted but this VM has no virtio-net NIC"
-link_up "$nic" 1 ns1
-PARTNER_NS=ns1
-partner_wait "$(debug_kernel && echo 600 || echo 120)"
+partner_connect ns1
 
 # The partner must run the distro's module, not ours from updates/.
 theirs=$(partner 'cat /sys/module/wireguard/srcversion') || fail "partner: no wireguard module loaded"
