@@ -37,8 +37,9 @@ listening() { # listening NS: an iperf3 server is up in NS
 }
 inns ns2 iperf3 -s -D -B 192.168.241.2 --logfile /tmp/iperf-ns2.log
 inns ns1 iperf3 -s -D -B 192.168.241.1 --logfile /tmp/iperf-ns1.log
-wait_for 10 listening ns2 || { cat /tmp/iperf-ns2.log; exit 1; }
-wait_for 10 listening ns1 || { cat /tmp/iperf-ns1.log; exit 1; }
+trap 'cat /tmp/iperf-ns1.log /tmp/iperf-ns2.log 2>/dev/null' EXIT
+wait_for 10 listening ns2
+wait_for 10 listening ns1
 inns ns1 timeout 40 iperf3 -c 192.168.241.2 -t 20 --bidir >/dev/null 2>&1 &
 tcp=$!
 inns ns2 timeout 40 iperf3 -c 192.168.241.1 -t 20 -u -b 0 -l 1200 >/dev/null 2>&1 &
