@@ -280,13 +280,14 @@ static void test_malformed(void)
  */
 static bool lost_line(struct monitor *m, uint64_t seq, uint64_t dropped, unsigned int lost)
 {
-	char want[64];
 	bool ok;
 	char *s;
 	int ret;
 
 	s = format(m, common(WGEVENT_CMD_PEER_REMOVED, 1, seq, dropped), &ret);
 	if (lost) {
+		char want[64];
+
 		snprintf(want, sizeof(want), NOW_HUMAN " %u events lost\n", lost);
 		ok = !strncmp(s, want, strlen(want));
 	} else {
