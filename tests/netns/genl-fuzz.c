@@ -30,6 +30,7 @@
 
 #include <libmnl/libmnl.h>
 
+#include "genl.h"
 #include "wg_genl.h"
 
 static struct mnl_socket *nl;
@@ -40,67 +41,20 @@ static const char *ifname;
 #define BUF_SIZE 65536
 static char msgbuf[BUF_SIZE];
 
-static void die(const char *what)
-{
-	perror(what);
-	exit(2);
-}
-
 /* Send @nlh; 0 or the negative errno the kernel answered with. */
 static int transact(struct nlmsghdr *nlh)
 {
 	static char reply[BUF_SIZE * 4];
-	unsigned int portid = mnl_socket_get_portid(nl);
-	ssize_t len;
-	int ret;
 
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		die("sendto");
-	for (;;) {
-		len = mnl_socket_recvfrom(nl, reply, sizeof(reply));
-		if (len < 0)
-			die("recvfrom");
-		ret = mnl_cb_run(reply, len, nlh->nlmsg_seq, portid, NULL, NULL);
-		if (ret == MNL_CB_ERROR)
-			return -errno;
-		if (ret == MNL_CB_STOP)
-			return 0;
-	}
-}
-
-static int family_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct nlattr *attr;
-
-	(void)data;
-	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
-		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID)
-			family_id = mnl_attr_get_u16(attr);
-	return MNL_CB_OK;
+	return genl_transact(nl, nlh, reply, sizeof(reply), true, NULL, NULL);
 }
 
 static void resolve_family(void)
 {
 	static char reply[BUF_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(msgbuf);
-	struct genlmsghdr *g;
-	ssize_t len;
 
-	nlh->nlmsg_type = GENL_ID_CTRL;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = ++seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = CTRL_CMD_GETFAMILY;
-	g->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, WG_GENL_NAME);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		die("sendto");
-	do {
-		len = mnl_socket_recvfrom(nl, reply, sizeof(reply));
-		if (len < 0)
-			die("recvfrom");
-	} while (mnl_cb_run(reply, len, seq, mnl_socket_get_portid(nl),
-			    family_cb, NULL) > MNL_CB_STOP);
+	family_id = genl_family(nl, WG_GENL_NAME, ++seq, msgbuf, reply,
+				sizeof(reply), true);
 	if (!family_id) {
 		fprintf(stderr, "no %s genl family\n", WG_GENL_NAME);
 		exit(2);
@@ -754,9 +708,7 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 	ifname = argv[2];
-	nl = mnl_socket_open(NETLINK_GENERIC);
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		die("netlink socket");
+	nl = genl_open();
 	resolve_family();
 
 	if (!strcmp(argv[1], "errors"))

@@ -42,6 +42,7 @@
 
 #include <libmnl/libmnl.h>
 
+#include "genl.h"
 #include "wg_genl.h"
 
 #define BUF_SIZE 65536
@@ -52,12 +53,6 @@ static uint16_t family_id;
 static char msgbuf[BUF_SIZE];
 static char reply[BUF_SIZE * 4];
 
-static void die(const char *what)
-{
-	perror(what);
-	exit(2);
-}
-
 static void usage(const char *why)
 {
 	fprintf(stderr, "genl-probe: %s\nusage: genl-probe COMMAND ITEM... | batch IFNAME\n",
@@ -65,51 +60,17 @@ static void usage(const char *why)
 	exit(2);
 }
 
-static int family_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct nlattr *attr;
-
-	(void)data;
-	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
-		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID)
-			family_id = mnl_attr_get_u16(attr);
-	return MNL_CB_OK;
-}
-
 /* Run the reply to @nlh through @cb: 0 or the negative errno. */
 static int transact(struct nlmsghdr *nlh, mnl_cb_t cb)
 {
-	unsigned int portid = mnl_socket_get_portid(nl);
-	ssize_t len;
-	int ret;
-
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		die("sendto");
-	for (;;) {
-		len = mnl_socket_recvfrom(nl, reply, sizeof(reply));
-		if (len < 0)
-			return -errno;
-		ret = mnl_cb_run(reply, len, nlh->nlmsg_seq, portid, cb, NULL);
-		if (ret == MNL_CB_ERROR)
-			return -errno;
-		if (ret == MNL_CB_STOP)
-			return 0;
-	}
+	return genl_transact(nl, nlh, reply, sizeof(reply), false, cb, NULL);
 }
 
 static void resolve_family(void)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(msgbuf);
-	struct genlmsghdr *g;
-
-	nlh->nlmsg_type = GENL_ID_CTRL;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = 1;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = CTRL_CMD_GETFAMILY;
-	g->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, WG_GENL_NAME);
-	if (transact(nlh, family_cb) < 0 || !family_id)
+	family_id = genl_family(nl, WG_GENL_NAME, 1, msgbuf, reply,
+				sizeof(reply), false);
+	if (!family_id)
 		usage("no " WG_GENL_NAME " genl family");
 }
 
@@ -440,9 +401,7 @@ int main(int argc, char **argv)
 {
 	if (argc < 2)
 		usage("no command");
-	nl = mnl_socket_open(NETLINK_GENERIC);
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		die("netlink socket");
+	nl = genl_open();
 	resolve_family();
 	if (!strcmp(argv[1], "batch")) {
 		if (argc != 3)

@@ -164,26 +164,6 @@ static void tai64n(uint8_t out[12])
 		out[8 + i] = (uint32_t)ts.tv_nsec >> (24 - 8 * i);
 }
 
-/* Keyed BLAKE2s-128 under a 16-byte cookie. */
-static void mac2(uint8_t out[MAC_LEN], const uint8_t cookie[MAC_LEN],
-		 const void *msg, size_t len)
-{
-	size_t size = MAC_LEN, got = 0;
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_size_t(OSSL_MAC_PARAM_SIZE, &size),
-		OSSL_PARAM_construct_end()
-	};
-	EVP_MAC *mac = EVP_MAC_fetch(NULL, "BLAKE2SMAC", NULL);
-	EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
-
-	if (!ctx || !EVP_MAC_init(ctx, cookie, MAC_LEN, params) ||
-	    !EVP_MAC_update(ctx, msg, len) ||
-	    !EVP_MAC_final(ctx, out, &got, MAC_LEN) || got != MAC_LEN)
-		die("BLAKE2s from libcrypto failed");
-	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(mac);
-}
-
 /* A fresh initiation into @msg (INITIATION_LEN bytes). */
 static void create_initiation(struct state *st, uint8_t *msg)
 {
@@ -222,8 +202,9 @@ static void create_initiation(struct state *st, uint8_t *msg)
 		die("BLAKE2s from libcrypto failed");
 	wire_set_mac1(&st->m, msg, INITIATION_LEN, mac_key);
 	memcpy(st->last_mac1, msg + 116, MAC_LEN);
-	if (st->have_cookie)
-		mac2(msg + 132, st->cookie, msg, 132);
+	if (st->have_cookie &&
+	    wire_mac(&st->m, msg + 132, st->cookie, MAC_LEN, msg, 132))
+		die("BLAKE2s from libcrypto failed");
 }
 
 /* A cookie reply to our last initiation: keep its cookie. */

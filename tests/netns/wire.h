@@ -77,7 +77,10 @@ static inline int wire_mac1_key(uint8_t out[KEY_LEN],
 	return ok && len == KEY_LEN ? 0 : -1;
 }
 
-/* Keyed BLAKE2s-128; one context, re-keyed for every message. */
+/*
+ * Keyed BLAKE2s-128 (mac1 under a KEY_LEN key, mac2 under a MAC_LEN
+ * cookie); one context, re-keyed for every message.
+ */
 struct wire_mac {
 	EVP_MAC *mac;
 	EVP_MAC_CTX *ctx;
@@ -91,7 +94,7 @@ static inline int wire_mac_open(struct wire_mac *m)
 }
 
 static inline int wire_mac(struct wire_mac *m, uint8_t out[MAC_LEN],
-			   const uint8_t key[KEY_LEN], const void *msg,
+			   const uint8_t *key, size_t keylen, const void *msg,
 			   size_t len)
 {
 	size_t size = MAC_LEN, got = 0;
@@ -100,7 +103,7 @@ static inline int wire_mac(struct wire_mac *m, uint8_t out[MAC_LEN],
 		OSSL_PARAM_construct_end()
 	};
 
-	if (!EVP_MAC_init(m->ctx, key, KEY_LEN, params) ||
+	if (!EVP_MAC_init(m->ctx, key, keylen, params) ||
 	    !EVP_MAC_update(m->ctx, msg, len) ||
 	    !EVP_MAC_final(m->ctx, out, &got, MAC_LEN))
 		return -1;
@@ -116,7 +119,7 @@ static inline size_t wire_mac1_offset(size_t len)
 static inline void wire_set_mac1(struct wire_mac *m, uint8_t *msg, size_t len,
 				 const uint8_t key[KEY_LEN])
 {
-	if (wire_mac(m, msg + wire_mac1_offset(len), key, msg,
+	if (wire_mac(m, msg + wire_mac1_offset(len), key, KEY_LEN, msg,
 		     wire_mac1_offset(len))) {
 		fprintf(stderr, "BLAKE2s from libcrypto failed\n");
 		exit(2);
@@ -135,7 +138,7 @@ static inline int wire_mac1_valid(struct wire_mac *m, const uint8_t *msg,
 	if (len != (get_le32(msg) == MSG_INITIATION ? INITIATION_LEN :
 						    RESPONSE_LEN))
 		return 0;
-	if (wire_mac(m, mac, key, msg, wire_mac1_offset(len))) {
+	if (wire_mac(m, mac, key, KEY_LEN, msg, wire_mac1_offset(len))) {
 		fprintf(stderr, "BLAKE2s from libcrypto failed\n");
 		exit(2);
 	}

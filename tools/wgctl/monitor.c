@@ -88,6 +88,15 @@ static void take_endpoint(union wg_endpoint *ep, const struct nlattr *a)
 		memcpy(ep, mnl_attr_get_payload(a), len);
 }
 
+/* The payload of a into dst when it is len bytes long: whether it was. */
+static bool take(void *dst, const struct nlattr *a, size_t len)
+{
+	if (!payload_is(a, len))
+		return false;
+	memcpy(dst, mnl_attr_get_payload(a), len);
+	return true;
+}
+
 static int parse_event(struct event *ev, const struct nlmsghdr *nlh)
 {
 	const struct genlmsghdr *g;
@@ -101,10 +110,7 @@ static int parse_event(struct event *ev, const struct nlmsghdr *nlh)
 	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
 		switch (mnl_attr_get_type(a)) {
 		case WGEVENT_A_IFINDEX:
-			if (payload_is(a, sizeof(uint32_t))) {
-				ev->ifindex = mnl_attr_get_u32(a);
-				ev->has_ifindex = true;
-			}
+			ev->has_ifindex |= take(&ev->ifindex, a, sizeof(ev->ifindex));
 			break;
 		case WGEVENT_A_IFNAME:
 			if (!mnl_attr_validate(a, MNL_TYPE_NUL_STRING) &&
@@ -113,28 +119,16 @@ static int parse_event(struct event *ev, const struct nlmsghdr *nlh)
 				ev->ifname = mnl_attr_get_str(a);
 			break;
 		case WGEVENT_A_PUBLIC_KEY:
-			if (payload_is(a, WG_KEY_LEN)) {
-				memcpy(ev->key, mnl_attr_get_payload(a), WG_KEY_LEN);
-				ev->has_key = true;
-			}
+			ev->has_key |= take(ev->key, a, sizeof(ev->key));
 			break;
 		case WGEVENT_A_SEQ:
-			if (payload_is(a, sizeof(uint64_t))) {
-				ev->seq = mnl_attr_get_u64(a);
-				ev->has_seq = true;
-			}
+			ev->has_seq |= take(&ev->seq, a, sizeof(ev->seq));
 			break;
 		case WGEVENT_A_DROPPED:
-			if (payload_is(a, sizeof(uint64_t))) {
-				ev->dropped = mnl_attr_get_u64(a);
-				ev->has_dropped = true;
-			}
+			ev->has_dropped |= take(&ev->dropped, a, sizeof(ev->dropped));
 			break;
 		case WGEVENT_A_CHANGES:
-			if (payload_is(a, sizeof(uint32_t))) {
-				ev->changes = mnl_attr_get_u32(a);
-				ev->has_changes = true;
-			}
+			ev->has_changes |= take(&ev->changes, a, sizeof(ev->changes));
 			break;
 		case WGEVENT_A_ENDPOINT:
 			take_endpoint(&ev->endpoint, a);
@@ -283,16 +277,22 @@ static void print_human(FILE *f, const struct event *ev, const char *when)
 	fputc('\n', f);
 }
 
-static void json_endpoint(struct json *j, const char *k, const union wg_endpoint *ep)
+/* Key k, and null for its value unless has: then the caller writes it. */
+static bool json_opt_key(struct json *j, const char *k, bool has)
 {
 	json_key(j, k);
-	if (ep->addr.sa_family) {
+	if (!has)
+		json_null(j);
+	return has;
+}
+
+static void json_endpoint(struct json *j, const char *k, const union wg_endpoint *ep)
+{
+	if (json_opt_key(j, k, ep->addr.sa_family)) {
 		char buf[128];
 
 		format_endpoint(buf, sizeof(buf), ep);
 		json_string(j, buf);
-	} else {
-		json_null(j);
 	}
 }
 
@@ -307,41 +307,25 @@ static void print_json(FILE *f, const struct event *ev, const char *when)
 	json_string(&j, when);
 	json_key(&j, "event");
 	json_string(&j, event_name(ev->cmd, name, sizeof(name)));
-	json_key(&j, "ifindex");
-	if (ev->has_ifindex)
+	if (json_opt_key(&j, "ifindex", ev->has_ifindex))
 		json_uint(&j, ev->ifindex);
-	else
-		json_null(&j);
-	json_key(&j, "ifname");
-	if (ev->ifname)
+	if (json_opt_key(&j, "ifname", ev->ifname))
 		json_string(&j, ev->ifname);
-	else
-		json_null(&j);
-	json_key(&j, "public_key");
-	if (ev->has_key) {
+	if (json_opt_key(&j, "public_key", ev->has_key)) {
 		char key[KEY_B64_LEN + 1];
 
 		key_to_base64(key, ev->key);
 		json_string(&j, key);
-	} else {
-		json_null(&j);
 	}
-	json_key(&j, "seq");
-	if (ev->has_seq)
+	if (json_opt_key(&j, "seq", ev->has_seq))
 		json_uint(&j, ev->seq);
-	else
-		json_null(&j);
-	json_key(&j, "dropped");
-	if (ev->has_dropped)
+	if (json_opt_key(&j, "dropped", ev->has_dropped))
 		json_uint(&j, ev->dropped);
-	else
-		json_null(&j);
 	switch (ev->cmd) {
 	case WGEVENT_CMD_PEER_ADDED:
 	case WGEVENT_CMD_PEER_CHANGED:
 		json_endpoint(&j, "endpoint", &ev->endpoint);
-		json_key(&j, "changes");
-		if (ev->has_changes) {
+		if (json_opt_key(&j, "changes", ev->has_changes)) {
 			char other[16];
 			int i;
 
@@ -350,27 +334,19 @@ static void print_json(FILE *f, const struct event *ev, const char *when)
 				if (ev->changes & (1U << i))
 					json_string(&j, change_name(1U << i, other, sizeof(other)));
 			json_end_array(&j);
-		} else {
-			json_null(&j);
 		}
 		break;
 	case WGEVENT_CMD_HANDSHAKE:
-		json_key(&j, "handshake_time");
-		if (ev->has_time) {
+		if (json_opt_key(&j, "handshake_time", ev->has_time)) {
 			json_begin_object(&j);
 			json_key(&j, "sec");
 			json_int(&j, ev->time_sec);
 			json_key(&j, "nsec");
 			json_int(&j, ev->time_nsec);
 			json_end_object(&j);
-		} else {
-			json_null(&j);
 		}
-		json_key(&j, "rekey");
-		if (ev->has_rekey)
+		if (json_opt_key(&j, "rekey", ev->has_rekey))
 			json_bool(&j, ev->rekey);
-		else
-			json_null(&j);
 		json_endpoint(&j, "endpoint", &ev->endpoint);
 		break;
 	case WGEVENT_CMD_ENDPOINT:
@@ -524,19 +500,9 @@ struct conn {
 static struct nlmsghdr *put_genl(char *buf, uint16_t type, uint8_t cmd, uint8_t version,
 				 uint32_t seq)
 {
-	struct nlmsghdr *nlh;
-	struct genlmsghdr *g;
-
 	/* the padding of attributes too: requests are small */
 	memset(buf, 0, 256);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = version;
-	return nlh;
+	return nl_genl_header(buf, type, NLM_F_ACK, cmd, version, seq);
 }
 
 /* The error of an ack (0, or -errno), or 1 when nlh is not the ack of seq. */

@@ -139,8 +139,8 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static struct nlmsghdr *genl_header(char *buf, uint16_t type, uint16_t flags, uint8_t cmd,
-				    uint8_t version, uint32_t seq)
+struct nlmsghdr *nl_genl_header(char *buf, uint16_t type, uint16_t flags, uint8_t cmd,
+				uint8_t version, uint32_t seq)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct genlmsghdr *g;
@@ -189,7 +189,7 @@ static int genl_open(struct genl *g)
 	}
 	g->portid = mnl_socket_get_portid(g->nl);
 	g->seq = (uint32_t)time(NULL);
-	nlh = genl_header(g->buf, GENL_ID_CTRL, NLM_F_ACK, CTRL_CMD_GETFAMILY, 1, ++g->seq);
+	nlh = nl_genl_header(g->buf, GENL_ID_CTRL, NLM_F_ACK, CTRL_CMD_GETFAMILY, 1, ++g->seq);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, WG_GENL_NAME);
 	ret = transact(g->nl, g->buf, nlh, g->portid, family_cb, &g->family, NULL);
 	if (!ret && !g->family)
@@ -412,8 +412,8 @@ int nl_get_device(struct wg_device **out, const char *ifname)
 		device_free(dev);
 		dev = device_new(ifname);
 		intr = false;
-		nlh = genl_header(g.buf, g.family, NLM_F_DUMP, WG_CMD_GET_DEVICE,
-				  WG_GENL_VERSION, ++g.seq);
+		nlh = nl_genl_header(g.buf, g.family, NLM_F_DUMP, WG_CMD_GET_DEVICE,
+				     WG_GENL_VERSION, ++g.seq);
 		mnl_attr_put_strz(nlh, WGDEVICE_A_IFNAME, ifname);
 		ret = transact(g.nl, g.buf, nlh, g.portid, device_cb, dev, &intr);
 		/* the kernel may also end a dump it cannot continue with -EINTR */
@@ -598,8 +598,8 @@ int nl_set_device(const struct wg_device *dev)
 		struct nlmsghdr *nlh;
 
 		memset(msg, 0, size);
-		nlh = genl_header(msg, g.family, NLM_F_ACK, WG_CMD_SET_DEVICE, WG_GENL_VERSION,
-				  ++g.seq);
+		nlh = nl_genl_header(msg, g.family, NLM_F_ACK, WG_CMD_SET_DEVICE, WG_GENL_VERSION,
+				     ++g.seq);
 		ret = fill_set(&st, nlh, size);
 		if (ret)
 			break;

@@ -123,11 +123,15 @@ int config_finish(struct config_parser *p);
 int config_read_file(struct wg_device *dev, const char *path);
 
 /* netlink.c */
+struct nlmsghdr;
 int nl_get_device(struct wg_device **out, const char *ifname);
 int nl_set_device(const struct wg_device *dev);
 int nl_list_interfaces(char ***names, size_t *count);
 void nl_free_names(char **names, size_t count);
 int nl_report(int err, const char *ifname);
+/* the netlink and generic netlink headers of a request (NLM_F_REQUEST | flags) */
+struct nlmsghdr *nl_genl_header(char *buf, uint16_t type, uint16_t flags, uint8_t cmd,
+				uint8_t version, uint32_t seq);
 /* testing hook: size of a SET message buffer, and a sink instead of the kernel */
 extern size_t nl_set_buffer_size;
 extern int (*nl_set_sink)(const void *msg, size_t len);
@@ -183,7 +187,6 @@ int cmd_metrics(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 
 /* monitor.c: the events of include/uapi/wg_events.h, formatted apart from the socket */
-struct nlmsghdr;
 struct timespec;
 struct monitor {
 	bool json;

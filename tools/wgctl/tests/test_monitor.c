@@ -274,6 +274,29 @@ static void test_malformed(void)
 	free(s);
 }
 
+/*
+ * A peer-removed with seq and dropped through m: whether its human output
+ * begins with "<lost> events lost" or, for lost 0, tells of no loss at all.
+ */
+static bool lost_line(struct monitor *m, uint64_t seq, uint64_t dropped, unsigned int lost)
+{
+	bool ok;
+	char *s;
+	int ret;
+
+	s = format(m, common(WGEVENT_CMD_PEER_REMOVED, 1, seq, dropped), &ret);
+	if (lost) {
+		char want[64];
+
+		snprintf(want, sizeof(want), NOW_HUMAN " %u events lost\n", lost);
+		ok = !strncmp(s, want, strlen(want));
+	} else {
+		ok = !strstr(s, "lost");
+	}
+	free(s);
+	return ok;
+}
+
 static void test_lost(void)
 {
 	struct monitor m, j;
@@ -282,12 +305,8 @@ static void test_lost(void)
 
 	monitor_init(&m, false);
 	monitor_init(&j, true);
-	s = format(&m, common(WGEVENT_CMD_PEER_REMOVED, 1, 1, 0), &ret);
-	CHECK(!strstr(s, "lost"), "seq 1, dropped 0: nothing lost");
-	free(s);
-	s = format(&m, common(WGEVENT_CMD_PEER_REMOVED, 1, 2, 0), &ret);
-	CHECK(!strstr(s, "lost"), "seq 2: nothing lost");
-	free(s);
+	CHECK(lost_line(&m, 1, 0, 0), "seq 1, dropped 0: nothing lost");
+	CHECK(lost_line(&m, 2, 0, 0), "seq 2: nothing lost");
 
 	/* dropped grew by 3 and seq jumped by 3: the same 3 events */
 	s = format(&m, common(WGEVENT_CMD_PEER_REMOVED, 1, 6, 3), &ret);
@@ -296,27 +315,15 @@ static void test_lost(void)
 	free(s);
 
 	/* a gap in seq alone */
-	s = format(&m, common(WGEVENT_CMD_PEER_REMOVED, 1, 9, 3), &ret);
-	CHECK(!strncmp(s, NOW_HUMAN " 2 events lost\n", strlen(NOW_HUMAN) + 15),
-	      "seq 6 -> 9, dropped unchanged: 2 lost");
-	free(s);
+	CHECK(lost_line(&m, 9, 3, 2), "seq 6 -> 9, dropped unchanged: 2 lost");
 
 	/* dropped alone (the module's queue was full before a seq was taken) */
-	s = format(&m, common(WGEVENT_CMD_PEER_REMOVED, 1, 10, 5), &ret);
-	CHECK(!strncmp(s, NOW_HUMAN " 2 events lost\n", strlen(NOW_HUMAN) + 15),
-	      "dropped 3 -> 5, seq contiguous: 2 lost");
-	free(s);
-
-	s = format(&m, common(WGEVENT_CMD_PEER_REMOVED, 1, 11, 5), &ret);
-	CHECK(!strstr(s, "lost"), "steady again: nothing lost");
-	free(s);
+	CHECK(lost_line(&m, 10, 5, 2), "dropped 3 -> 5, seq contiguous: 2 lost");
+	CHECK(lost_line(&m, 11, 5, 0), "steady again: nothing lost");
 
 	/* the first event of a subscription already tells of losses */
 	monitor_init(&m, false);
-	s = format(&m, common(WGEVENT_CMD_PEER_REMOVED, 1, 4, 0), &ret);
-	CHECK(!strncmp(s, NOW_HUMAN " 3 events lost\n", strlen(NOW_HUMAN) + 15),
-	      "first event with seq 4: 3 lost");
-	free(s);
+	CHECK(lost_line(&m, 4, 0, 3), "first event with seq 4: 3 lost");
 
 	/* JSON: no extra line, the count in every object */
 	s = format(&j, common(WGEVENT_CMD_PEER_REMOVED, 1, 1, 0), &ret);
@@ -339,6 +346,17 @@ static void test_lost(void)
 	}
 }
 
+/* A controller message cmd naming family name, with its id unless 0. */
+static struct nlmsghdr *ctrl(uint8_t cmd, const char *name, uint16_t id)
+{
+	struct nlmsghdr *nlh = event(cmd, GENL_ID_CTRL);
+
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
+	if (id)
+		mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, id);
+	return nlh;
+}
+
 static void test_controller(void)
 {
 	struct monitor_family fam;
@@ -346,9 +364,7 @@ static void test_controller(void)
 	struct nlattr *groups, *g;
 
 	/* CTRL_CMD_NEWFAMILY, the reply to GETFAMILY for "nlctrl" */
-	nlh = event(CTRL_CMD_NEWFAMILY, GENL_ID_CTRL);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "nlctrl");
-	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, GENL_ID_CTRL);
+	nlh = ctrl(CTRL_CMD_NEWFAMILY, "nlctrl", GENL_ID_CTRL);
 	mnl_attr_put_u32(nlh, CTRL_ATTR_VERSION, 2);
 	groups = mnl_attr_nest_start(nlh, CTRL_ATTR_MCAST_GROUPS);
 	g = mnl_attr_nest_start(nlh, 1);
@@ -365,24 +381,15 @@ static void test_controller(void)
 	CHECK(!monitor_parse_family(nlh, "absent", &fam) && fam.group == 0,
 	      "a group that is not there: 0");
 
-	nlh = event(CTRL_CMD_NEWFAMILY, GENL_ID_CTRL);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, WGEVENT_GENL_NAME);
+	nlh = ctrl(CTRL_CMD_NEWFAMILY, WGEVENT_GENL_NAME, 0);
 	CHECK(monitor_parse_family(nlh, NULL, &fam) == -ENOENT, "no family id: -ENOENT");
 
-	nlh = event(CTRL_CMD_DELFAMILY, GENL_ID_CTRL);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, WGEVENT_GENL_NAME);
-	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, FAMILY);
-	CHECK(monitor_family_gone(nlh, FAMILY), "DELFAMILY wireguard_event: gone");
-
-	nlh = event(CTRL_CMD_DELFAMILY, GENL_ID_CTRL);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "wireguard");
-	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, FAMILY + 1);
-	CHECK(!monitor_family_gone(nlh, FAMILY), "DELFAMILY of another family: not gone");
-
-	nlh = event(CTRL_CMD_NEWFAMILY, GENL_ID_CTRL);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, WGEVENT_GENL_NAME);
-	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, FAMILY);
-	CHECK(!monitor_family_gone(nlh, FAMILY), "NEWFAMILY wireguard_event: not gone");
+	CHECK(monitor_family_gone(ctrl(CTRL_CMD_DELFAMILY, WGEVENT_GENL_NAME, FAMILY), FAMILY),
+	      "DELFAMILY wireguard_event: gone");
+	CHECK(!monitor_family_gone(ctrl(CTRL_CMD_DELFAMILY, "wireguard", FAMILY + 1), FAMILY),
+	      "DELFAMILY of another family: not gone");
+	CHECK(!monitor_family_gone(ctrl(CTRL_CMD_NEWFAMILY, WGEVENT_GENL_NAME, FAMILY), FAMILY),
+	      "NEWFAMILY wireguard_event: not gone");
 }
 
 /* local time: the human line without offset, the JSON time with it */
