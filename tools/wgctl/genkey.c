@@ -13,15 +13,10 @@ static int emit(int argc, char **argv, bool private, const char *usage)
 	uint8_t key[WG_KEY_LEN];
 	char b64[KEY_B64_LEN + 1];
 	struct stat st;
+	int ret = key_command_start(argc, argv, usage);
 
-	if (wants_help(argc, argv)) {
-		printf("%s", usage);
-		return 0;
-	}
-	if (argc != 1)
-		die_usage(usage);
-	if (keys_init())
-		return 1;
+	if (ret >= 0)
+		return ret;
 	/* wg(8) warns too: a key written to a file others can read is no secret */
 	if (!fstat(STDOUT_FILENO, &st) && S_ISREG(st.st_mode) && (st.st_mode & S_IRWXO))
 		fprintf(stderr, "Warning: writing to world accessible file.\n"

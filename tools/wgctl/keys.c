@@ -53,6 +53,21 @@ int keys_init(void)
 	return 0;
 }
 
+/*
+ * The start of genkey, genpsk and pubkey: --help, no arguments, libsodium.
+ * -1: go on; otherwise the command is over, with this exit status.
+ */
+int key_command_start(int argc, char **argv, const char *usage)
+{
+	if (wants_help(argc, argv)) {
+		printf("%s", usage);
+		return 0;
+	}
+	if (argc != 1)
+		die_usage(usage);
+	return keys_init() ? 1 : -1;
+}
+
 void key_generate_random(uint8_t key[WG_KEY_LEN])
 {
 	randombytes_buf(key, WG_KEY_LEN);

@@ -16,16 +16,11 @@ int cmd_pubkey(int argc, char **argv)
 	char buf[KEY_B64_LEN + 2], b64[KEY_B64_LEN + 1];
 	uint8_t priv[WG_KEY_LEN], pub[WG_KEY_LEN];
 	size_t n = 0;
-	int c, ret = 1;
+	int c, ret = key_command_start(argc, argv, usage);
 
-	if (wants_help(argc, argv)) {
-		printf("%s", usage);
-		return 0;
-	}
-	if (argc != 1)
-		die_usage(usage);
-	if (keys_init())
-		return 1;
+	if (ret >= 0)
+		return ret;
+	ret = 1;
 	/* leading and trailing whitespace are fine, anything else is not */
 	while ((c = getchar()) != EOF && isspace(c))
 		;

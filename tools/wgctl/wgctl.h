@@ -88,6 +88,7 @@ bool key_is_zero(const uint8_t key[WG_KEY_LEN]);
 void key_to_base64(char out[KEY_B64_LEN + 1], const uint8_t key[WG_KEY_LEN]);
 bool key_from_base64(uint8_t key[WG_KEY_LEN], const char *b64);
 int keys_init(void);
+int key_command_start(int argc, char **argv, const char *usage);
 void key_generate_private(uint8_t key[WG_KEY_LEN]);
 void key_generate_random(uint8_t key[WG_KEY_LEN]);
 int key_public_from_private(uint8_t pub[WG_KEY_LEN], const uint8_t priv[WG_KEY_LEN]);
