@@ -128,6 +128,30 @@ static int readable(int fd, int ms)
 	return !stop && poll(&p, 1, ms) > 0;
 }
 
+/*
+ * Send @n messages, skipping one the kernel has no room for; returns how
+ * many were skipped (refused locally).
+ */
+static unsigned long send_batch(int fd, struct mmsghdr *msgs, unsigned int n)
+{
+	unsigned long lost = 0;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < n;) {
+		ret = sendmmsg(fd, msgs + i, n - i, 0);
+		if (ret > 0) {
+			i += ret;
+		} else if (errno == ENOBUFS || errno == EAGAIN) {
+			i++;
+			lost++;
+		} else if (errno != EINTR) {
+			die("sendmmsg");
+		}
+	}
+	return lost;
+}
+
 static size_t read_file(const char *path, uint8_t *buf, size_t max)
 {
 	FILE *f = fopen(path, "rb");
@@ -501,7 +525,6 @@ static int run_fuzz(char **argv)
 	uint8_t pub[KEY_LEN];
 	enum mutation how;
 	struct end *to;
-	int ret;
 
 	for (i = 0; i < 2; i++) {
 		ends[i].addr = local(strtoul(argv[4 + 2 * i], NULL, 10));
@@ -538,17 +561,7 @@ static int run_fuzz(char **argv)
 			msgs[i].msg_hdr.msg_name = &to->addr;
 			msgs[i].msg_hdr.msg_namelen = sizeof(to->addr);
 		}
-		for (i = 0; i < n;) {
-			ret = sendmmsg(fd, msgs + i, n - i, 0);
-			if (ret > 0) {
-				i += ret;
-			} else if (errno == ENOBUFS || errno == EAGAIN) {
-				i++;
-				lost++;
-			} else if (errno != EINTR) {
-				die("sendmmsg");
-			}
-		}
+		lost += send_batch(fd, msgs, n);
 		done += n;
 		drain(fd);
 	}
@@ -594,7 +607,6 @@ static int run_flood(char **argv)
 	double start, end, t;
 	unsigned int i, n;
 	uint64_t r;
-	int ret;
 
 	if (seconds <= 0 || rate < 0)
 		usage();
@@ -637,17 +649,7 @@ static int run_flood(char **argv)
 			r = wire_rand(&rng);
 			memcpy(pool[i] + DATA_HDR_LEN, &r, 8);
 		}
-		for (i = 0; i < n;) {
-			ret = sendmmsg(fd, msgs + i, n - i, 0);
-			if (ret > 0) {
-				i += ret;
-			} else if (errno == ENOBUFS || errno == EAGAIN) {
-				i++;
-				lost++;
-			} else if (errno != EINTR) {
-				die("sendmmsg");
-			}
-		}
+		lost += send_batch(fd, msgs, n);
 		sent += n;
 		if (rate)
 			pace_sleep_until(start + sent / rate);
