@@ -13,7 +13,7 @@ import sys
 
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
-from noise_vector import blake, dh, kdf, mac1, public, seal
+from noise_vector import blake, dh, kdf, mac1, public, response
 
 
 def nonce(counter):
@@ -40,17 +40,8 @@ def answer_initiation(sock, s_r, psk, expected_peer):
     ChaCha20Poly1305(k).decrypt(bytes(12), sealed_ts, h)
     h = blake(h, sealed_ts)
 
-    e_r = os.urandom(32)
-    E_r = public(e_r)
     idx_r = 0x55667788
-    (ck,) = kdf(1, ck, E_r)
-    h = blake(h, E_r)
-    (ck,) = kdf(1, ck, dh(e_r, E_i))
-    (ck,) = kdf(1, ck, dh(e_r, S_i))
-    ck, tau, k = kdf(3, ck, psk)
-    h = blake(h, tau)
-    resp = struct.pack('<III', 2, idx_r, idx_i) + E_r + seal(k, b'', h)
-    resp += mac1(resp, S_i) + bytes(16)
+    resp, ck = response(ck, h, os.urandom(32), E_i, S_i, psk, idx_r, idx_i)
     sock.sendto(resp, addr)
     receive_key, send_key = kdf(2, ck, b'')
     return idx_i, idx_r, receive_key, send_key

@@ -57,11 +57,26 @@ def mac1(msg, receiver_public):
     return hashlib.blake2s(msg, key=key, digest_size=16).digest()
 
 
+def response(ck, h, e_r, E_i, S_i, psk, idx_r, idx_i):
+    # The responder's half, from the chaining key and hash after the
+    # initiation: the response message and the chaining key it ends with.
+    E_r = public(e_r)
+    (ck,) = kdf(1, ck, E_r)
+    h = blake(h, E_r)
+    (ck,) = kdf(1, ck, dh(e_r, E_i))
+    (ck,) = kdf(1, ck, dh(e_r, S_i))
+    ck, tau, k = kdf(3, ck, psk)
+    h = blake(h, tau)
+    resp = struct.pack('<III', 2, idx_r, idx_i) + E_r + seal(k, b'', h)
+    resp += mac1(resp, S_i) + bytes(16)
+    return resp, ck
+
+
 def main():
     s_i, s_r = secret('initiator static'), secret('responder static')
     e_i, e_r = secret('initiator ephemeral'), secret('responder ephemeral')
     psk = blake(b'preshared')
-    S_i, S_r, E_i, E_r = public(s_i), public(s_r), public(e_i), public(e_r)
+    S_i, S_r, E_i = public(s_i), public(s_r), public(e_i)
     idx_i, idx_r = 0x01020304, 0xa0b0c0d0
     timestamp = struct.pack('>QI', (1 << 62) + 1700000000, 123 << 24)
 
@@ -79,15 +94,7 @@ def main():
     init += mac1(init, S_r) + bytes(16)
     ck_init, h_init = ck, h
 
-    (ck,) = kdf(1, ck, E_r)
-    h = blake(h, E_r)
-    (ck,) = kdf(1, ck, dh(e_r, E_i))
-    (ck,) = kdf(1, ck, dh(e_r, S_i))
-    ck, tau, k = kdf(3, ck, psk)
-    h = blake(h, tau)
-    sealed_nothing = seal(k, b'', h)
-    resp = struct.pack('<III', 2, idx_r, idx_i) + E_r + sealed_nothing
-    resp += mac1(resp, S_i) + bytes(16)
+    resp, ck = response(ck, h, e_r, E_i, S_i, psk, idx_r, idx_i)
     send_i, recv_i = kdf(2, ck, b'')
 
 
