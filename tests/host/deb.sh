@@ -92,14 +92,19 @@ in_root='
 		modinfo -F vermagic "$f" | grep -q "^$k " || fail "$k: vermagic $(modinfo -F vermagic "$f")"
 		echo "built and installed for $k: $f, version $ver (at ${SECONDS}s)"
 	}
+	# apt install these (a list), then check the module of each kernel with headers
+	install_and_check() {
+		local d
+		# shellcheck disable=SC2086
+		apt install -y --no-install-recommends $1 || fail "apt install $1"
+		dkms status
+		for d in /lib/modules/*; do
+			if [ -e "$d/build/Makefile" ]; then check_ko "${d##*/}"; fi
+		done
+	}
 	cd "$work"
 	ls /lib/modules
-	# shellcheck disable=SC2086
-	apt install -y --no-install-recommends $debs || fail "apt install $debs"
-	dkms status
-	for d in /lib/modules/*; do
-		if [ -e "$d/build/Makefile" ]; then check_ko "${d##*/}"; fi
-	done
+	install_and_check "$debs"
 	[ -e "/lib/modules/$k1/build/Makefile" ] || fail "no headers for $k1"
 	! installed "$k2" || fail "installed for $k2 before its headers were"
 	if dpkg -s wgctl >/dev/null 2>&1; then
@@ -108,12 +113,7 @@ in_root='
 		[ -e /usr/share/bash-completion/completions/wgctl ] || fail "no bash completion"
 		echo "wgctl $ver, its man page and completion are installed"
 	fi
-	# shellcheck disable=SC2086
-	apt install -y --no-install-recommends $second || fail "apt install $second"
-	dkms status
-	for d in /lib/modules/*; do
-		if [ -e "$d/build/Makefile" ]; then check_ko "${d##*/}"; fi
-	done
+	install_and_check "$second"
 	[ -e "/lib/modules/$k2/build/Makefile" ] || fail "no headers for $k2"
 	mkdir -p "$work/$k2"
 	cp "$(ko "$k2")" "$work/$k2/"
