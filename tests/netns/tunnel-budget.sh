@@ -50,12 +50,9 @@ debug_kernel && min_answered=60
 
 wg_load_ours
 make_ns ns0 nsd nsa nsb
-keyd=$(wg genkey)
-keya=$(wg genkey)
-keyb=$(wg genkey)
-pubd=$(echo "$keyd" | wg pubkey)
-puba=$(echo "$keya" | wg pubkey)
-pubb=$(echo "$keyb" | wg pubkey)
+read -r keyd pubd < <(key_pair)
+read -r keya puba < <(key_pair)
+read -r keyb pubb < <(key_pair)
 for d in d a b; do
 	inns ns0 ip link add wg$d type wireguard
 	inns ns0 ip link set wg$d netns ns$d

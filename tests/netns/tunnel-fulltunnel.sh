@@ -16,10 +16,8 @@
 . ./lib.bash
 . ./tunnel.bash
 
-keya=$(wg genkey)
-keyb=$(wg genkey)
-puba=$(echo "$keya" | wg pubkey)
-pubb=$(echo "$keyb" | wg pubkey)
+read -r keya puba < <(key_pair)
+read -r keyb pubb < <(key_pair)
 wgq() { inns nsa bash "$(command -v wg-quick)" "$@"; }
 
 # rule NS IPT CHAIN NAME MATCH...: a counting rule in the mangle table.

@@ -18,12 +18,9 @@
 . ./lib.bash
 . ./tunnel.bash
 
-keya=$(wg genkey)
-keyb=$(wg genkey)
-keyc=$(wg genkey)
-puba=$(echo "$keya" | wg pubkey)
-pubb=$(echo "$keyb" | wg pubkey)
-pubc=$(echo "$keyc" | wg pubkey)
+read -r keya puba < <(key_pair)
+read -r keyb pubb < <(key_pair)
+read -r keyc pubc < <(key_pair)
 
 stat() { # stat FIELD: of wga
 	inns nsa cat "/sys/class/net/wga/statistics/$1"

@@ -23,10 +23,8 @@
 . ./lib.bash
 . ./tunnel.bash
 
-keya=$(wg genkey)
-keyb=$(wg genkey)
-puba=$(echo "$keya" | wg pubkey)
-pubb=$(echo "$keyb" | wg pubkey)
+read -r keya puba < <(key_pair)
+read -r keyb pubb < <(key_pair)
 
 # seen ADDR:PORT: after a ping through the tunnel, nsb has the peer there.
 seen() {

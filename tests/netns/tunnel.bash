@@ -7,6 +7,13 @@
 # ns2 (192.168.241.2, fd00::2), both created in ns0 and moved out, so
 # their UDP sockets live on ns0's loopback.
 
+# key_pair: "PRIVATE PUBLIC", a new key pair in base64 on one line, for
+# `read -r key pub < <(key_pair)`; nothing at all if wg fails.
+key_pair() {
+	local key pub
+	key=$(wg genkey) && pub=$(echo "$key" | wg pubkey) && echo "$key $pub"
+}
+
 # tunnel_pair [OUTER_ADDR]: OUTER_ADDR is 127.0.0.1 (default) or ::1.
 tunnel_pair() {
 	local outer=${1:-127.0.0.1}
