@@ -400,6 +400,18 @@ static void deliver(struct wg_device *wg, struct wg_peer *peer,
 	/* Authenticated: nothing in it can have been damaged on the way. */
 	skb->ip_summed = CHECKSUM_UNNECESSARY;
 	skb->csum_level = ~0;
+	/*
+	 * GRO cells queue without a lock, trusting their NAPI to poll on
+	 * the CPU that queued. Threaded NAPI (sysfs "threaded") polls them
+	 * from a thread on any CPU, racing the queue until a cell is never
+	 * scheduled again and the device receives nothing more (tunnel-stall).
+	 * Then the stack gets the packet directly, without GRO. The flag is
+	 * a bit-field on some kernels: a plain read, a stale one is harmless.
+	 */
+	if (unlikely(dev->threaded)) {
+		netif_receive_skb(skb);
+		return;
+	}
 	if (unlikely(gro_cells_receive(&wg->gro_cells, skb) != NET_RX_SUCCESS))
 		DEV_STATS_INC(dev, rx_dropped);
 	return;
