@@ -166,27 +166,27 @@ storm=$(($(count "$dir/all1" '"event":"endpoint"') - before))
 echo "roaming storm: 40 moves in $((secs - 2)) s, $storm endpoint events"
 [ "$storm" -le "$((secs + 1))" ] || fail "$storm endpoint events for a $secs s storm"
 
-# A flood: 20,000 initiations with a valid mac1 but nothing inside, and
-# meanwhile real initiations from a key wg1 does not know. At most ten
-# unknown-peer events a second come of it, and the rest are counted as
-# lost.
+# Real initiations from a key wg1 does not know, then a flood of 20,000
+# with a valid mac1 but nothing inside: at most ten unknown-peer events a
+# second come of it all, the rest are counted as lost. (The real ones go
+# first: under the flood's load wg1 answers them with cookie replies
+# instead, which on the debug kernel would be all of them.)
 stranger=$(wg genkey)
 start=$(date +%s)
 n=1000
 debug_kernel && n=200
-inns ns2 hs-flood "$pub1" 10.0.0.1 10001 10.0.0.3/32 20000 10 500 >"$dir/flood" 2>&1 &
-flood=$!
 out=$(inns ns2 hs-peer -n "$n" "$stranger" "$pub1" 10.0.0.1 10001 20001 120) ||
 	fail "hs-peer: $out"
 echo "$out"
-wait "$flood" || fail "hs-flood: $(cat "$dir/flood")"
+out=$(inns ns2 hs-flood "$pub1" 10.0.0.1 10001 10.0.0.3/32 20000 10 500 2>&1) ||
+	fail "hs-flood: $out"
+echo "$out" | tail -1
 wait_for 30 seen "$dir/all1" '"event":"unknown-peer"' "$(echo "$stranger" | wg pubkey)"
-sleep 2	# lets the responder finish its queue; the bound below is what is tested
+fence "$dir/all1"
 secs=$(($(date +%s) - start + 1))
 unknown=$(count "$dir/all1" '"event":"unknown-peer"')
-echo "$n initiations from an unknown key: $unknown events in $secs s"
+echo "$n initiations from an unknown key and 20,000 spoofed: $unknown events in $secs s"
 [ "$unknown" -le "$((10 * secs + 10))" ] || fail "$unknown unknown-peer events in $secs s"
-fence "$dir/all1"
 dropped=$(grep -o '"dropped":[0-9]*' "$dir/all1" | tail -1 | cut -d: -f2)
 [ "${dropped:-0}" -gt 0 ] || fail "the drop counter did not move"
 echo "dropped: $dropped"
