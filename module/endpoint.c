@@ -74,14 +74,26 @@ static bool same_endpoint(const struct wg_endpoint *a,
 	return true;
 }
 
+/*
+ * The endpoint moves to @to (the one it left in @from, if wanted), and
+ * the routes cached for the old one go.
+ */
+static void move_endpoint(struct wg_peer *peer, const struct wg_endpoint *to,
+			  struct wg_endpoint *from)
+{
+	write_lock_bh(&peer->endpoint_lock);
+	if (from)
+		*from = peer->endpoint;
+	peer->endpoint = *to;
+	dst_cache_reset(&peer->endpoint_cache);
+	write_unlock_bh(&peer->endpoint_lock);
+}
+
 /* Configuration: a new endpoint, its routes to be looked up afresh. */
 void wg_peer_set_endpoint(struct wg_peer *peer,
 			  const struct wg_endpoint *endpoint)
 {
-	write_lock_bh(&peer->endpoint_lock);
-	peer->endpoint = *endpoint;
-	dst_cache_reset(&peer->endpoint_cache);
-	write_unlock_bh(&peer->endpoint_lock);
+	move_endpoint(peer, endpoint, NULL);
 }
 
 void wg_peer_get_endpoint(struct wg_peer *peer, struct wg_endpoint *endpoint)
@@ -107,11 +119,7 @@ void wg_peer_roam(struct wg_peer *peer, const struct sk_buff *skb)
 			wg_event_endpoint(peer, NULL);
 		return;
 	}
-	write_lock_bh(&peer->endpoint_lock);
-	old = peer->endpoint;
-	peer->endpoint = seen;
-	dst_cache_reset(&peer->endpoint_cache);
-	write_unlock_bh(&peer->endpoint_lock);
+	move_endpoint(peer, &seen, &old);
 	wg_event_endpoint(peer, &old);
 }
 
